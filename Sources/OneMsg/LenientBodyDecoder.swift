@@ -1,0 +1,149 @@
+import Foundation
+import MultipartKit
+
+/// Why a body could not be decoded at all.
+public struct BodyDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong, for a person.
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Decodes 1MSG request bodies the way real 1MSG clients send them, not the way their headers claim.
+///
+/// - JSON objects, also when labelled `application/x-www-form-urlencoded` (legacy PHP SDK).
+/// - Form bodies with or without `;charset=…`; repeated keys become arrays.
+/// - `multipart/form-data`: text parts become fields, parts with a file name become ``UploadedFile``s.
+/// - An empty body yields no fields (the caller reports the missing ones), whatever the content type.
+public enum LenientBodyDecoder {
+    public static func decode(body: [UInt8], contentType: String?) throws(BodyDecodingError) -> RequestFields {
+        let mediaType = MediaType(contentType)
+        guard body.contains(where: { !Self.isWhitespace($0) }) else {
+            return RequestFields(encoding: .empty)
+        }
+        if mediaType.essence == "multipart/form-data" {
+            guard let boundary = mediaType.parameters["boundary"], !boundary.isEmpty else {
+                throw BodyDecodingError("multipart/form-data body without a boundary parameter")
+            }
+            return try decodeMultipart(body, boundary: boundary)
+        }
+        let looksLikeJSON = body.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "{")
+        let declaredJSON = mediaType.essence == "application/json" || mediaType.essence.hasSuffix("+json")
+        if looksLikeJSON || declaredJSON {
+            do {
+                return try decodeJSON(body)
+            } catch {
+                if declaredJSON { throw error }
+                // A form value may legitimately start with "{"; fall through to form decoding.
+            }
+        }
+        return decodeForm(body)
+    }
+
+    static func decodeJSON(_ body: [UInt8]) throws(BodyDecodingError) -> RequestFields {
+        let value: FieldValue
+        do {
+            value = try JSONDecoder().decode(FieldValue.self, from: Data(body))
+        } catch {
+            throw BodyDecodingError("the body is not valid JSON")
+        }
+        guard case .object(let members) = value else {
+            throw BodyDecodingError("the JSON body must be an object, not \(value.kindName)")
+        }
+        return RequestFields(values: members, encoding: .json)
+    }
+
+    /// Parses `application/x-www-form-urlencoded` text; also used for query strings.
+    public static func formPairs(_ text: Substring) -> [(String, String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = percentDecode(parts[0])
+            let value = parts.count > 1 ? percentDecode(parts[1]) : ""
+            return (key, value)
+        }
+    }
+
+    static func decodeForm(_ body: [UInt8]) -> RequestFields {
+        var values: [String: FieldValue] = [:]
+        for (key, value) in formPairs(Substring(decoding: body, as: UTF8.self)) {
+            append(.string(value), to: key, in: &values)
+        }
+        return RequestFields(values: values, encoding: .form)
+    }
+
+    static func decodeMultipart(_ body: [UInt8], boundary: String) throws(BodyDecodingError) -> RequestFields {
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [(headers: [String: String], body: [UInt8])] = []
+        var headers: [String: String] = [:]
+        var partBody: [UInt8] = []
+        parser.onHeader = { name, value in headers[name.lowercased()] = value }
+        parser.onBody = { buffer in partBody.append(contentsOf: buffer.readableBytesView) }
+        parser.onPartComplete = {
+            parts.append((headers, partBody))
+            headers = [:]
+            partBody = []
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw BodyDecodingError("the multipart/form-data body is malformed")
+        }
+        var values: [String: FieldValue] = [:]
+        var files: [String: UploadedFile] = [:]
+        for part in parts {
+            let disposition = MediaType(part.headers["content-disposition"])
+            guard let name = disposition.parameters["name"] else { continue }
+            if let filename = disposition.parameters["filename"] {
+                files[name] = UploadedFile(
+                    filename: filename.isEmpty ? nil : filename,
+                    contentType: part.headers["content-type"],
+                    bytes: part.body
+                )
+            } else {
+                append(.string(String(decoding: part.body, as: UTF8.self)), to: name, in: &values)
+            }
+        }
+        return RequestFields(values: values, files: files, encoding: .multipart)
+    }
+
+    private static func append(_ value: FieldValue, to key: String, in values: inout [String: FieldValue]) {
+        switch values[key] {
+        case nil: values[key] = value
+        case .array(let existing): values[key] = .array(existing + [value])
+        case let existing?: values[key] = .array([existing, value])
+        }
+    }
+
+    private static func percentDecode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+}
+
+/// A parsed `Content-Type` (or `Content-Disposition`) value: its essence and its parameters.
+struct MediaType {
+    var essence: String
+    var parameters: [String: String]
+
+    init(_ header: String?) {
+        let pieces = (header ?? "").split(separator: ";")
+        essence = pieces.first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        parameters = [:]
+        for piece in pieces.dropFirst() {
+            let pair = piece.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2 else { continue }
+            let key = pair[0].trimmingCharacters(in: .whitespaces).lowercased()
+            var value = pair[1].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") {
+                value = String(value.dropFirst().dropLast())
+            }
+            parameters[key] = value
+        }
+    }
+}

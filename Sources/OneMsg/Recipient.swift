@@ -1,0 +1,50 @@
+import Foundation
+
+/// Whom a message goes to, from 1MSG's `phone` or `chatId`.
+public enum Recipient: Sendable, Hashable {
+    /// A WhatsApp user by number: international digits, no `+`.
+    case individual(String)
+    /// A WhatsApp group by its id (the part before `@g.us`).
+    case group(String)
+    /// A user by business-scoped user id (the part before `@lid`).
+    case businessScopedUser(String)
+
+    /// Parses a 1MSG chat id: `12020721369@c.us`, `120363046942338209@g.us` or `<BSUID>@lid`.
+    public init?(chatId: String) {
+        let trimmed = chatId.trimmingCharacters(in: .whitespaces)
+        guard let at = trimmed.lastIndex(of: "@") else { return nil }
+        let local = String(trimmed[..<at])
+        let domain = trimmed[trimmed.index(after: at)...].lowercased()
+        guard !local.isEmpty, !local.contains(where: \.isWhitespace) else { return nil }
+        switch domain {
+        case "c.us":
+            guard let digits = Self.phoneDigits(local) else { return nil }
+            self = .individual(digits)
+        case "g.us":
+            guard local.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else { return nil }
+            self = .group(local)
+        case "lid":
+            self = .businessScopedUser(local)
+        default:
+            return nil
+        }
+    }
+
+    /// The 1MSG chat id of this recipient.
+    public var chatId: String {
+        switch self {
+        case .individual(let digits): "\(digits)@c.us"
+        case .group(let id): "\(id)@g.us"
+        case .businessScopedUser(let id): "\(id)@lid"
+        }
+    }
+
+    /// Normalises a phone number to digits: strips `+`, spaces, `-`, `(`, `)` and `.`; 7 to 15 digits remain.
+    public static func phoneDigits(_ text: String) -> String? {
+        let stripped = text.filter { !"+ -().\t".contains($0) }
+        guard (7...15).contains(stripped.count), stripped.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            return nil
+        }
+        return stripped
+    }
+}

@@ -1,0 +1,57 @@
+/// A file part of a multipart/form-data body.
+public struct UploadedFile: Sendable, Hashable {
+    /// The file name the client gave, if any.
+    public var filename: String?
+    /// The part's declared content type, if any.
+    public var contentType: String?
+    /// The file's bytes.
+    public var bytes: [UInt8]
+
+    public init(filename: String?, contentType: String?, bytes: [UInt8]) {
+        self.filename = filename
+        self.contentType = contentType
+        self.bytes = bytes
+    }
+}
+
+/// The fields of a 1MSG request body after lenient decoding, independent of the wire encoding.
+///
+/// Empty strings are dropped at construction: every 1MSG client that sends `phone=` or `"chatId": ""`
+/// means "not set".
+public struct RequestFields: Sendable, Hashable {
+    /// Named values, without empty strings.
+    public private(set) var values: [String: FieldValue]
+    /// File parts of a multipart body, by field name.
+    public private(set) var files: [String: UploadedFile]
+    /// Which encoding the body turned out to be in.
+    public var encoding: BodyEncoding
+
+    public init(values: [String: FieldValue] = [:], files: [String: UploadedFile] = [:], encoding: BodyEncoding = .empty) {
+        self.values = values.filter { !Self.isEmptyString($0.value) }
+        self.files = files
+        self.encoding = encoding
+    }
+
+    /// The value of a field, `nil` when absent or an empty string.
+    public subscript(name: String) -> FieldValue? {
+        values[name]
+    }
+
+    /// Removes a field and returns its value (used to take the `token` out of a body).
+    public mutating func remove(_ name: String) -> FieldValue? {
+        values.removeValue(forKey: name)
+    }
+
+    private static func isEmptyString(_ value: FieldValue) -> Bool {
+        if case .string(let text) = value { return text.isEmpty }
+        return false
+    }
+}
+
+/// The encoding a body was decoded from.
+public enum BodyEncoding: String, Sendable, Hashable {
+    case empty
+    case json
+    case form
+    case multipart
+}

@@ -1,0 +1,219 @@
+import AsyncHTTPClient
+import Cloud
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// A WhatsApp Cloud API simulator served over real HTTP.
+///
+/// It answers `POST /{version}/{phone-number-id}/messages` like Meta: it checks the Bearer token and
+/// the required fields (answering Meta's error envelope when they are wrong) and returns wamids. When
+/// ``SimulatorState/webhookURL`` is set, it then posts signed `sent`, `delivered` and `read` status
+/// webhooks for each accepted message, as Meta does.
+public enum CloudSimulator {
+    /// The simulator as a Hummingbird application; run it alone or add it to another ServiceGroup.
+    public static func buildApplication(
+        state: SimulatorState,
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        httpClient: HTTPClient,
+        statusDelay: Duration = .milliseconds(200),
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let poster = StatusWebhookPoster(state: state, httpClient: httpClient, delay: statusDelay, logger: logger)
+        let router = Router()
+        router.post(":version/:phoneNumberID/messages") { request, context in
+            try await handleMessage(request: request, context: context, state: state, poster: poster)
+        }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "cloud-api-simulator"),
+            services: [poster],
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    static func handleMessage(
+        request: Request, context: BasicRequestContext, state: SimulatorState, poster: StatusWebhookPoster
+    ) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 64 * 1024 * 1024)
+        let phoneNumberID = context.parameters.get("phoneNumberID") ?? ""
+        let recorded = RecordedRequest(
+            method: request.method.rawValue, path: request.uri.path,
+            authorization: request.headers[.authorization], body: Array(buffer: body))
+        if let scripted = state.record(recorded) {
+            return respond(scripted)
+        }
+        guard let number = state.number(phoneNumberID) else {
+            return error(400, code: 100, "Unsupported post request. Object with ID '\(phoneNumberID)' does not exist, cannot be loaded due to missing permissions, or does not support this operation")
+        }
+        guard request.headers[.authorization] == "Bearer \(number.accessToken)" else {
+            return error(401, code: 190, "Invalid OAuth access token - Cannot parse access token")
+        }
+        guard let json = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+            return error(400, code: 100, "The request body is not a JSON object")
+        }
+        if let problem = MessageRules.problem(in: json) {
+            return error(400, code: problem.code, problem.message, details: problem.details)
+        }
+        let to = (json["to"] as? String) ?? (json["recipient"] as? String) ?? ""
+        let wamid = state.nextWamid()
+        poster.enqueue(.init(number: number, wamid: wamid, recipient: to))
+        let reply = CloudSendResponse(
+            contacts: [.init(input: to, waID: to.filter(\.isNumber))],
+            messages: [.init(id: wamid, messageStatus: "accepted")])
+        return json200(reply)
+    }
+
+    static func respond(_ scripted: ScriptedResponse) -> Response {
+        switch scripted {
+        case .error(let status, let cloudError):
+            return jsonResponse(CloudErrorEnvelope(error: cloudError), status: .init(code: status))
+        case .garbage(let status):
+            return Response(
+                status: .init(code: status), headers: [.contentType: "text/html"],
+                body: .init(byteBuffer: ByteBuffer(string: "<html>Bad Gateway</html>")))
+        }
+    }
+
+    static func error(_ status: Int, code: Int, _ message: String, details: String? = nil) -> Response {
+        let cloudError = CloudError(
+            code: code, message: "(#\(code)) \(message)", details: details ?? message,
+            fbtraceID: "SANDBOX\(Int.random(in: 100_000...999_999))")
+        return jsonResponse(CloudErrorEnvelope(error: cloudError), status: .init(code: status))
+    }
+
+    static func json200(_ value: some Encodable) -> Response {
+        jsonResponse(value, status: .ok)
+    }
+
+    static func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+        let data = (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Meta's checks of a `/messages` body, as far as the simulator reproduces them.
+enum MessageRules {
+    struct Problem {
+        var code: Int
+        var message: String
+        var details: String?
+    }
+
+    static let knownTypes: Set<String> = [
+        "text", "image", "audio", "video", "document", "sticker", "location", "contacts", "reaction",
+        "interactive", "template",
+    ]
+
+    static func problem(in json: [String: Any]) -> Problem? {
+        guard json["messaging_product"] as? String == "whatsapp" else {
+            return Problem(code: 100, message: "The parameter messaging_product is required.")
+        }
+        let status = json["status"] as? String
+        if status == "read" {
+            return json["message_id"] is String ? nil : Problem(code: 100, message: "The parameter message_id is required.")
+        }
+        guard json["to"] is String || json["recipient"] is String else {
+            return Problem(code: 100, message: "The parameter to is required.")
+        }
+        let type = json["type"] as? String ?? "text"
+        guard knownTypes.contains(type) else {
+            return Problem(code: 100, message: "Param type must be one of {\(knownTypes.sorted().joined(separator: ", "))} - got \"\(type)\".")
+        }
+        guard json[type] != nil else {
+            return Problem(code: 100, message: "The parameter \(type) is required.")
+        }
+        if type == "text" {
+            guard let text = json["text"] as? [String: Any], let body = text["body"] as? String else {
+                return Problem(code: 100, message: "The parameter text['body'] is required.")
+            }
+            if body.count > 4096 {
+                return Problem(code: 100, message: "Param text['body'] must be at most 4096 characters long.")
+            }
+        }
+        if let context = json["context"] as? [String: Any], !(context["message_id"] is String) {
+            return Problem(code: 100, message: "The parameter context['message_id'] is required.")
+        }
+        return nil
+    }
+}
+
+/// Posts signed status webhooks for accepted messages, like Meta, one message after another.
+final class StatusWebhookPoster: Service {
+    struct Pending: Sendable {
+        var number: SimulatedNumber
+        var wamid: String
+        var recipient: String
+    }
+
+    private let state: SimulatorState
+    private let httpClient: HTTPClient
+    private let delay: Duration
+    private let logger: Logger
+    private let stream: AsyncStream<Pending>
+    private let continuation: AsyncStream<Pending>.Continuation
+
+    init(state: SimulatorState, httpClient: HTTPClient, delay: Duration, logger: Logger) {
+        self.state = state
+        self.httpClient = httpClient
+        self.delay = delay
+        self.logger = logger
+        (stream, continuation) = AsyncStream.makeStream(of: Pending.self, bufferingPolicy: .bufferingNewest(10_000))
+    }
+
+    func enqueue(_ pending: Pending) {
+        guard state.webhookURL.url != nil else { return }
+        continuation.yield(pending)
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await pending in self.stream {
+                for status in ["sent", "delivered", "read"] {
+                    try? await Task.sleep(for: self.delay)
+                    if Task.isCancelled { return }
+                    await self.post(status: status, for: pending)
+                }
+            }
+        }
+    }
+
+    private func post(status: String, for pending: Pending) async {
+        guard let url = state.webhookURL.url else { return }
+        let payload = CloudWebhookPayload(entry: [
+            .init(id: pending.number.wabaID, changes: [
+                .init(field: "messages", value: .init(
+                    metadata: .init(displayPhoneNumber: pending.number.displayPhoneNumber, phoneNumberID: pending.number.phoneNumberID),
+                    statuses: [.init(
+                        id: pending.wamid, status: status, timestamp: String(Int(Date().timeIntervalSince1970)),
+                        recipientID: pending.recipient,
+                        pricing: .init(billable: true, pricingModel: "PMP", category: "service"))]))
+            ])
+        ])
+        do {
+            let body = try JSONEncoder().encode(payload)
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "X-Hub-Signature-256", value: WebhookSignature.header(for: Array(body), appSecret: pending.number.appSecret))
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let response = try await httpClient.execute(request, timeout: .seconds(10))
+            _ = try await response.body.collect(upTo: 1024 * 1024)
+            if response.status.code != 200 {
+                logger.warning("sandbox status webhook refused", metadata: ["http.status": "\(response.status.code)"])
+            }
+        } catch {
+            logger.warning("sandbox status webhook failed", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+}
+

@@ -1,0 +1,112 @@
+import Cloud
+import Foundation
+import Synchronization
+
+/// A business number the simulator knows, with the credentials Meta would hold for it.
+public struct SimulatedNumber: Sendable, Hashable {
+    public var phoneNumberID: String
+    public var displayPhoneNumber: String
+    public var wabaID: String
+    public var accessToken: String
+    public var appSecret: String
+
+    public init(phoneNumberID: String, displayPhoneNumber: String, wabaID: String, accessToken: String, appSecret: String) {
+        self.phoneNumberID = phoneNumberID
+        self.displayPhoneNumber = displayPhoneNumber
+        self.wabaID = wabaID
+        self.accessToken = accessToken
+        self.appSecret = appSecret
+    }
+}
+
+/// A request the simulator received, kept so that tests can check what the bridge sent.
+public struct RecordedRequest: Sendable, Hashable {
+    public var method: String
+    public var path: String
+    public var authorization: String?
+    public var body: [UInt8]
+
+    /// The body as a JSON value, for comparisons that ignore key order.
+    public var json: Any? {
+        try? JSONSerialization.jsonObject(with: Data(body))
+    }
+}
+
+/// A response the simulator gives instead of its normal answer, for the next matching request.
+public enum ScriptedResponse: Sendable, Hashable {
+    /// Meta's error envelope with this HTTP status.
+    case error(httpStatus: Int, CloudError)
+    /// A body that is not JSON, with this HTTP status.
+    case garbage(httpStatus: Int)
+}
+
+/// The simulator's shared, thread-safe state: known numbers, received requests, scripted answers.
+public final class SimulatorState: Sendable {
+    private struct Contents {
+        var numbers: [String: SimulatedNumber] = [:]
+        var requests: [RecordedRequest] = []
+        var scripted: [ScriptedResponse] = []
+        var wamidCounter = 0
+    }
+
+    private let contents = Mutex(Contents())
+    /// Where status webhooks go (the bridge's `/cloud/webhook`); no webhooks while unset.
+    public let webhookURL = LateBoundURL()
+
+    public init(numbers: [SimulatedNumber] = []) {
+        contents.withLock { contents in
+            for number in numbers { contents.numbers[number.phoneNumberID] = number }
+        }
+    }
+
+    public func register(_ number: SimulatedNumber) {
+        contents.withLock { $0.numbers[number.phoneNumberID] = number }
+    }
+
+    public func number(_ phoneNumberID: String) -> SimulatedNumber? {
+        contents.withLock { $0.numbers[phoneNumberID] }
+    }
+
+    /// Every request received so far, oldest first.
+    public var requests: [RecordedRequest] {
+        contents.withLock { $0.requests }
+    }
+
+    /// Makes the next request answer `response` instead of its normal reply.
+    public func scriptNext(_ response: ScriptedResponse) {
+        contents.withLock { $0.scripted.append(response) }
+    }
+
+    func record(_ request: RecordedRequest) -> ScriptedResponse? {
+        contents.withLock { contents in
+            contents.requests.append(request)
+            return contents.scripted.isEmpty ? nil : contents.scripted.removeFirst()
+        }
+    }
+
+    func nextWamid() -> String {
+        let serial = contents.withLock { contents in
+            contents.wamidCounter += 1
+            return contents.wamidCounter
+        }
+        let random = (0..<12).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
+        return "wamid.SANDBOX\(serial).\(random)"
+    }
+}
+
+/// A URL known only once a server is running (port 0), readable from any thread.
+public final class LateBoundURL: Sendable {
+    private let value = Mutex<String?>(nil)
+
+    public init(_ url: String? = nil) {
+        value.withLock { $0 = url }
+    }
+
+    public var url: String? {
+        value.withLock { $0 }
+    }
+
+    public func set(_ url: String) {
+        value.withLock { $0 = url }
+    }
+}

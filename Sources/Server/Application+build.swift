@@ -1,0 +1,105 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import Sandbox
+import ServiceLifecycle
+import Store
+
+/// Builds the whole bridge from its configuration: the only seam between `main` and the tests.
+///
+/// Opens and migrates the store, creates the shared HTTP client, and with `sandbox` also the Cloud
+/// API simulator and its demo channel. Every long-lived part is a Service of the returned application.
+public func buildApplication(_ config: BridgeConfiguration) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "onemsg-bridge", factory: config.logHandlerFactory ?? StreamLogHandler.standardError)
+    logger.logLevel = config.logLevel
+
+    let store = try StoreLocator.open(config.database)
+    try await store.migrate()
+
+    var clientConfiguration = HTTPClient.Configuration()
+    clientConfiguration.timeout = .init(
+        connect: .nanoseconds(config.upstreamConnectTimeout.nanoseconds),
+        read: .nanoseconds(config.upstreamTimeout.nanoseconds))
+    clientConfiguration.httpVersion = .automatic
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration, backgroundActivityLogger: logger)
+
+    let graphURL = LateBoundURL(config.sandbox ? nil : config.graphURL)
+    var services: [any Service] = [HTTPClientService(client: httpClient)]
+    var sandboxSetup: SandboxSetup?
+    if config.sandbox {
+        let setup = try await SandboxSetup.prepare(store: store)
+        let simulator = CloudSimulator.buildApplication(
+            state: setup.state, httpClient: httpClient, statusDelay: config.sandboxStatusDelay, logger: logger
+        ) { port in
+            graphURL.set("http://127.0.0.1:\(port)")
+        }
+        services.append(simulator)
+        sandboxSetup = setup
+    }
+    let sandbox = sandboxSetup
+    let serverLogger = logger
+
+    let metrics = BridgeMetrics()
+    let cloud = CloudClient(
+        httpClient: httpClient, graphURL: graphURL, apiVersion: config.graphAPIVersion,
+        timeout: config.upstreamTimeout, logger: logger)
+    let router = buildRouter(config: config, store: store, cloud: cloud, metrics: metrics)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "onemsg-bridge"),
+        services: services,
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? config.port
+            let base = config.publicURL?.trimmingSuffix("/") ?? "http://\(config.host):\(port)"
+            if let sandbox {
+                sandbox.state.webhookURL.set("http://127.0.0.1:\(port)/cloud/webhook")
+                config.announce(sandbox.banner(baseURL: base))
+            }
+            serverLogger.info("onemsg-bridge listening", metadata: ["address": "\(config.host):\(port)"])
+        },
+        logger: logger
+    )
+}
+
+func buildRouter(config: BridgeConfiguration, store: any BridgeStore, cloud: CloudClient, metrics: BridgeMetrics) -> Router<BridgeRequestContext> {
+    let router = Router(context: BridgeRequestContext.self)
+    router.add(middleware: ObservabilityMiddleware(metrics: metrics))
+
+    router.get("healthz") { _, _ in HealthReply(status: "ok") }
+    router.get("readyz") { _, _ -> Response in
+        do {
+            try await store.ping()
+            return try BridgeJSON.encoder.encodeAsResponse(HealthReply(status: "ready"))
+        } catch {
+            return ErrorRendering.response(status: .serviceUnavailable, message: "database unavailable")
+        }
+    }
+    router.get("metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
+    }
+
+    CloudWebhookController(store: store, metrics: metrics, maxBodyBytes: config.maxBodyBytes).register(on: router)
+
+    let oneMsg = router.group()
+        .add(middleware: OneMsgAuthMiddleware(channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes))
+    SendController(cloud: cloud, store: store, metrics: metrics).register(on: oneMsg)
+    return router
+}
+
+/// Body of `/healthz` and `/readyz`.
+struct HealthReply: ResponseEncodable {
+    let status: String
+}
+
+extension JSONEncoder {
+    func encodeAsResponse(_ value: some Encodable) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encode(value))))
+    }
+}

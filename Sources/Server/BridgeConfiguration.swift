@@ -1,0 +1,38 @@
+import Foundation
+import Logging
+
+/// Everything `serve` can be told; every field has the default a newcomer needs.
+public struct BridgeConfiguration: Sendable {
+    /// Address to listen on.
+    public var host: String = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one (tests).
+    public var port: Int = 8080
+    /// SQLite file path, or a `postgres://` URL.
+    public var database: String = "./.bridge/bridge.sqlite"
+    /// The Graph API base URL (ignored with `sandbox`).
+    public var graphURL: String = "https://graph.facebook.com"
+    /// The Graph API version in upstream paths.
+    public var graphAPIVersion: String = "v23.0"
+    /// The URL clients and Meta reach the bridge at, for links the bridge prints or hands out.
+    public var publicURL: String?
+    /// Serve a simulated Cloud API and a demo channel; no Meta account needed.
+    public var sandbox: Bool = false
+    /// Upstream connect timeout.
+    public var upstreamConnectTimeout: Duration = .seconds(5)
+    /// Upstream total timeout for one call (also the read timeout).
+    public var upstreamTimeout: Duration = .seconds(30)
+    /// Largest request body accepted from 1MSG clients and from Meta.
+    public var maxBodyBytes: Int = 16 * 1024 * 1024
+    /// Log level of the bridge's own logger.
+    public var logLevel: Logger.Level = .info
+    /// Where log lines go; tests capture them. `nil` writes to standard error.
+    public var logHandlerFactory: (@Sendable (String) -> any LogHandler)?
+    /// Where the sandbox banner (channel id, token, curl line) goes.
+    public var announce: @Sendable (String) -> Void = { text in
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+    /// Pause between the simulator's status webhooks (sandbox only).
+    public var sandboxStatusDelay: Duration = .milliseconds(300)
+
+    public init() {}
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import OneMsg
+
+/// Errors of the HTTP edge, each rendered as 1MSG's `{"error": "…"}` with its status.
+///
+/// Descriptions are written for the client; they never hold secrets or upstream bodies.
+public enum BridgeError: Error, Sendable, HTTPResponseError {
+    /// Missing, wrong or foreign token: 401 with 1MSG's wording.
+    case wrongToken(token: String?, channelID: String?)
+    /// The body could not be decoded at all.
+    case unreadableBody(String)
+    /// The body decoded, but fields break rules.
+    case invalid(ValidationError)
+    /// The body is larger than the configured limit.
+    case bodyTooLarge(limit: Int)
+    /// The store failed; details are logged, not shown.
+    case storeUnavailable
+
+    public var status: HTTPResponse.Status {
+        switch self {
+        case .wrongToken: .unauthorized
+        case .unreadableBody, .invalid: .badRequest
+        case .bodyTooLarge: .contentTooLarge
+        case .storeUnavailable: .serviceUnavailable
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .wrongToken(let token, let channelID): WrongToken.message(token: token, channelID: channelID)
+        case .unreadableBody(let reason): "Invalid request body: \(reason)"
+        case .invalid(let error): "Invalid request: \(error.description)"
+        case .bodyTooLarge(let limit): "Request body is larger than the limit of \(limit) bytes"
+        case .storeUnavailable: "The bridge's database is unavailable; retry later"
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        ErrorRendering.response(status: status, message: message)
+    }
+}
+
+/// The one place error bodies are made.
+enum ErrorRendering {
+    static func response(status: HTTPResponse.Status, message: String) -> Response {
+        let data = (try? BridgeJSON.encoder.encode(ErrorReply(error: message))) ?? Data("{}".utf8)
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,132 @@
+import AsyncHTTPClient
+import Cloud
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Sandbox
+import Store
+
+/// The one path to the Cloud API: a shared AsyncHTTPClient, the channel's Bearer token, Meta's answers
+/// decoded into results or ``CloudCallFailure``s. Never logs bodies, URLs with secrets, or tokens.
+struct CloudClient: Sendable {
+    let httpClient: HTTPClient
+    /// Graph base URL; late-bound because the sandbox simulator's port is known only once it runs.
+    let graphURL: LateBoundURL
+    let apiVersion: String
+    let timeout: Duration
+    let logger: Logger
+
+    /// `POST /{version}/{phone-number-id}/messages`.
+    func sendMessage(_ message: CloudMessage, channel: ChannelRecord) async -> Result<CloudSendResponse, CloudCallFailure> {
+        let body: Data
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            body = try encoder.encode(message)
+        } catch {
+            return .failure(.unexpectedResponse(httpStatus: 0))
+        }
+        return await call(.POST, path: "\(channel.phoneNumberID)/messages", body: body, channel: channel)
+    }
+
+    private func call<Success: Decodable>(
+        _ method: NIOHTTP1.HTTPMethod, path: String, body: Data?, channel: ChannelRecord
+    ) async -> Result<Success, CloudCallFailure> {
+        guard let base = graphURL.url else {
+            return .failure(.unreachable(reason: "the Cloud API address is not known yet"))
+        }
+        var request = HTTPClientRequest(url: "\(base.trimmingSuffix("/"))/\(apiVersion)/\(path)")
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(channel.accessToken)")
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let status: Int
+        let responseBody: ByteBuffer
+        do {
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            status = Int(response.status.code)
+            responseBody = try await response.body.collect(upTo: 4 * 1024 * 1024)
+        } catch {
+            let failure = Self.failure(for: error, timeout: timeout)
+            logger.warning("cloud api call failed", metadata: ["cloud.path": "\(Self.template(path))", "error.type": "\(type(of: error))"])
+            return .failure(failure)
+        }
+        let decoder = JSONDecoder()
+        if (200..<300).contains(status) {
+            guard let success = try? decoder.decode(Success.self, from: responseBody) else {
+                return .failure(.unexpectedResponse(httpStatus: status))
+            }
+            return .success(success)
+        }
+        guard let envelope = try? decoder.decode(CloudErrorEnvelope.self, from: responseBody) else {
+            return .failure(.unexpectedResponse(httpStatus: status))
+        }
+        logger.info(
+            "cloud api refused",
+            metadata: ["cloud.path": "\(Self.template(path))", "http.status": "\(status)", "cloud.error.code": "\(envelope.error.code)"])
+        return .failure(.refused(httpStatus: status, error: envelope.error))
+    }
+
+    /// Sorts transport errors into "nothing was sent" and "outcome unknown".
+    static func failure(for error: any Error, timeout: Duration) -> CloudCallFailure {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout, .getConnectionFromPoolTimeout:
+                return .unreachable(reason: "connection timed out")
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                return .timedOut(seconds: timeout.seconds)
+            case .remoteConnectionClosed:
+                return .interrupted(reason: "connection closed by the remote end")
+            default:
+                return .interrupted(reason: "HTTP client error")
+            }
+        }
+        if error is NIOConnectionError || error is ChannelError {
+            return .unreachable(reason: "connection failed")
+        }
+        if let error = error as? IOError, [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH].contains(error.errnoCode) {
+            return .unreachable(reason: "connection refused")
+        }
+        return .interrupted(reason: String(describing: type(of: error)))
+    }
+
+    /// The path with ids replaced, for logs.
+    static func template(_ path: String) -> String {
+        path.split(separator: "/").map { $0.allSatisfy(\.isNumber) ? "{id}" : String($0) }.joined(separator: "/")
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+extension String {
+    func trimmingSuffix(_ suffix: String) -> String {
+        var text = self
+        while text.hasSuffix(suffix) { text.removeLast(suffix.count) }
+        return text
+    }
+}
+
+/// Shuts the shared HTTP client down when the service group stops (after the server has drained).
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}
+
+import ServiceLifecycle

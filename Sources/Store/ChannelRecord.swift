@@ -1,0 +1,112 @@
+import Foundation
+
+/// A 1MSG channel: what a legacy client calls an instance, backed by one WhatsApp business number.
+public struct ChannelRecord: Sendable, Hashable {
+    /// The 1MSG channel id, the first path segment of legacy URLs (`VID182868781`).
+    public var id: String
+    /// SHA-256 of the channel's 1MSG token, hex; the token itself is never stored.
+    public var tokenHash: String
+    /// Meta's phone number id; unique across channels, routes inbound webhooks.
+    public var phoneNumberID: String
+    /// Meta's WhatsApp Business Account id.
+    public var wabaID: String
+    /// Meta access token (system user), sent as Bearer upstream.
+    public var accessToken: String
+    /// Meta app secret, the key of webhook signatures.
+    public var appSecret: String
+    /// The token Meta echoes in the webhook verification handshake.
+    public var verifyToken: String
+    /// Client-facing settings (webhook URLs, ack notifications, …).
+    public var settings: ChannelSettings
+    public var createdAt: Date
+
+    public init(
+        id: String,
+        tokenHash: String,
+        phoneNumberID: String,
+        wabaID: String,
+        accessToken: String,
+        appSecret: String,
+        verifyToken: String,
+        settings: ChannelSettings = ChannelSettings(),
+        createdAt: Date = Date()
+    ) {
+        self.id = id
+        self.tokenHash = tokenHash
+        self.phoneNumberID = phoneNumberID
+        self.wabaID = wabaID
+        self.accessToken = accessToken
+        self.appSecret = appSecret
+        self.verifyToken = verifyToken
+        self.settings = settings
+        self.createdAt = createdAt
+    }
+}
+
+/// The settings a 1MSG client controls through `/settings` and `/webhook`.
+public struct ChannelSettings: Codable, Sendable, Hashable {
+    /// Where `messages` and `ack` events are pushed (at most 5).
+    public var webhookURLs: [String]
+    /// Whether `ack` events are pushed (1MSG's default for a new channel is on).
+    public var ackNotificationsOn: Bool
+    /// Push `viewed` instead of `read` in acks, for clients written against 1MSG 2.39.
+    public var readAckAsViewed: Bool
+
+    public init(webhookURLs: [String] = [], ackNotificationsOn: Bool = true, readAckAsViewed: Bool = false) {
+        self.webhookURLs = webhookURLs
+        self.ackNotificationsOn = ackNotificationsOn
+        self.readAckAsViewed = readAckAsViewed
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        webhookURLs = try container.decodeIfPresent([String].self, forKey: .webhookURLs) ?? []
+        ackNotificationsOn = try container.decodeIfPresent(Bool.self, forKey: .ackNotificationsOn) ?? true
+        readAckAsViewed = try container.decodeIfPresent(Bool.self, forKey: .readAckAsViewed) ?? false
+    }
+}
+
+/// A message the bridge sent or received, as kept in the history.
+public struct StoredMessage: Sendable, Hashable {
+    public var channelID: String
+    /// The wamid.
+    public var id: String
+    public var chatID: String
+    public var fromMe: Bool
+    /// The 1MSG message type (`chat`, `image`, …).
+    public var type: String
+    public var body: String
+    public var quotedMsgID: String?
+    public var time: Date
+
+    public init(channelID: String, id: String, chatID: String, fromMe: Bool, type: String, body: String, quotedMsgID: String?, time: Date) {
+        self.channelID = channelID
+        self.id = id
+        self.chatID = chatID
+        self.fromMe = fromMe
+        self.type = type
+        self.body = body
+        self.quotedMsgID = quotedMsgID
+        self.time = time
+    }
+}
+
+/// Errors of the store layer. Descriptions never contain secrets.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A channel with this id or phone number id exists already.
+    case channelExists(field: String, value: String)
+    case channelNotFound(id: String)
+    /// The `--database` value names no store this build supports.
+    case unsupportedDatabase(String)
+    /// The database failed; the text is the driver's, without bound values.
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .channelExists(let field, let value): "a channel with \(field) \"\(value)\" exists already"
+        case .channelNotFound(let id): "no channel with id \"\(id)\""
+        case .unsupportedDatabase(let reason): reason
+        case .database(let reason): "database error: \(reason)"
+        }
+    }
+}

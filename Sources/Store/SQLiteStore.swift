@@ -1,0 +1,231 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file through GRDB, in WAL mode with `synchronous=NORMAL`
+/// (a commit survives a process crash; a power loss may lose the last transactions).
+public final class SQLiteStore: BridgeStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database file at `path`, and its parent folder.
+    public init(path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            configuration.busyMode = .timeout(5)
+            pool = try DatabasePool(path: url.path, configuration: configuration)
+        } catch {
+            throw StoreError.database("cannot open SQLite database at \(path): \(Self.reason(error))")
+        }
+    }
+
+    public func migrate() async throws {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-channels-messages") { db in
+            try db.execute(sql: """
+                CREATE TABLE channels (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    phone_number_id TEXT NOT NULL UNIQUE,
+                    waba_id TEXT NOT NULL,
+                    access_token TEXT NOT NULL,
+                    app_secret TEXT NOT NULL,
+                    verify_token TEXT NOT NULL,
+                    settings TEXT NOT NULL,
+                    created_at DOUBLE NOT NULL
+                );
+                CREATE TABLE messages (
+                    channel_id TEXT NOT NULL,
+                    message_number INTEGER NOT NULL,
+                    id TEXT NOT NULL,
+                    chat_id TEXT NOT NULL,
+                    from_me INTEGER NOT NULL,
+                    type TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    quoted_msg_id TEXT,
+                    time DOUBLE NOT NULL,
+                    PRIMARY KEY (channel_id, message_number),
+                    UNIQUE (channel_id, id)
+                );
+                CREATE TABLE inbound_payloads (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    received_at DOUBLE NOT NULL,
+                    body BLOB NOT NULL
+                );
+                """)
+        }
+        try await run { [pool] in try migrator.migrate(pool) }
+    }
+
+    public func ping() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    public func addChannel(_ channel: ChannelRecord) async throws {
+        let settings = try Self.encode(channel.settings)
+        try await write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM channels WHERE id = ?", arguments: [channel.id]) == true {
+                throw StoreError.channelExists(field: "id", value: channel.id)
+            }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM channels WHERE phone_number_id = ?", arguments: [channel.phoneNumberID]) == true {
+                throw StoreError.channelExists(field: "phone number id", value: channel.phoneNumberID)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO channels (id, token_hash, phone_number_id, waba_id, access_token, app_secret,
+                                          verify_token, settings, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    channel.id, channel.tokenHash, channel.phoneNumberID, channel.wabaID, channel.accessToken,
+                    channel.appSecret, channel.verifyToken, settings, channel.createdAt.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func channel(id: String) async throws -> ChannelRecord? {
+        try await fetchChannels(where: "id = ?", id).first
+    }
+
+    public func channel(tokenHash: String) async throws -> ChannelRecord? {
+        try await fetchChannels(where: "token_hash = ?", tokenHash).first
+    }
+
+    public func channel(phoneNumberID: String) async throws -> ChannelRecord? {
+        try await fetchChannels(where: "phone_number_id = ?", phoneNumberID).first
+    }
+
+    public func channels() async throws -> [ChannelRecord] {
+        try await fetchChannels(where: "1 = 1", nil)
+    }
+
+    public func removeChannel(id: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM channels WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func replaceTokenHash(channelID: String, tokenHash: String) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE channels SET token_hash = ? WHERE id = ?", arguments: [tokenHash, channelID])
+            if db.changesCount == 0 { throw StoreError.channelNotFound(id: channelID) }
+        }
+    }
+
+    public func recordMessage(_ message: StoredMessage) async throws -> Int64 {
+        try await write { db in
+            let next = try Int64.fetchOne(
+                db, sql: "SELECT COALESCE(MAX(message_number), 0) + 1 FROM messages WHERE channel_id = ?",
+                arguments: [message.channelID]) ?? 1
+            try db.execute(
+                sql: """
+                    INSERT INTO messages (channel_id, message_number, id, chat_id, from_me, type, body, quoted_msg_id, time)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (channel_id, id) DO NOTHING
+                    """,
+                arguments: [
+                    message.channelID, next, message.id, message.chatID, message.fromMe, message.type, message.body,
+                    message.quotedMsgID, message.time.timeIntervalSince1970,
+                ])
+            return next
+        }
+    }
+
+    public func messages(channelID: String) async throws -> [StoredMessage] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM messages WHERE channel_id = ? ORDER BY message_number", arguments: [channelID]
+            ).map { row in
+                StoredMessage(
+                    channelID: row["channel_id"], id: row["id"], chatID: row["chat_id"], fromMe: row["from_me"],
+                    type: row["type"], body: row["body"], quotedMsgID: row["quoted_msg_id"],
+                    time: Date(timeIntervalSince1970: row["time"]))
+            }
+        }
+    }
+
+    public func recordInboundPayload(_ body: [UInt8], receivedAt: Date) async throws -> Int64 {
+        try await write { db in
+            try db.execute(
+                sql: "INSERT INTO inbound_payloads (received_at, body) VALUES (?, ?)",
+                arguments: [receivedAt.timeIntervalSince1970, Data(body)])
+            return db.lastInsertedRowID
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func fetchChannels(where condition: String, _ argument: String?) async throws -> [ChannelRecord] {
+        try await read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM channels WHERE \(condition) ORDER BY id",
+                arguments: StatementArguments(argument.map { [$0] } ?? [])
+            ).map { row in
+                ChannelRecord(
+                    id: row["id"], tokenHash: row["token_hash"], phoneNumberID: row["phone_number_id"],
+                    wabaID: row["waba_id"], accessToken: row["access_token"], appSecret: row["app_secret"],
+                    verifyToken: row["verify_token"], settings: try Self.decodeSettings(row["settings"]),
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            }
+        }
+    }
+
+    private static func encode(_ settings: ChannelSettings) throws -> String {
+        String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
+    }
+
+    private static func decodeSettings(_ text: String) throws -> ChannelSettings {
+        do {
+            return try JSONDecoder().decode(ChannelSettings.self, from: Data(text.utf8))
+        } catch {
+            throw StoreError.database("unreadable channel settings")
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await run { [pool] in try await pool.read(body) }
+    }
+
+    private func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await run { [pool] in try await pool.write(body) }
+    }
+
+    /// Runs a database operation and turns GRDB's errors into ``StoreError``; GRDB's own descriptions
+    /// can quote the SQL arguments, which may be secrets, so only the SQLite message is kept.
+    private func run<T>(_ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database(Self.reason(error))
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "SQLite error \(error.resultCode)"
+        }
+        return String(describing: type(of: error))
+    }
+}
+
+/// Opens the store a `--database` value names: a file path (SQLite) or a `postgres://` URL.
+public enum StoreLocator {
+    public static func open(_ database: String) throws -> any BridgeStore {
+        let lowered = database.lowercased()
+        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+            throw StoreError.unsupportedDatabase(
+                "the PostgreSQL store is not part of this build yet; use an SQLite file path for --database")
+        }
+        if lowered.contains("://") {
+            throw StoreError.unsupportedDatabase(
+                "--database takes an SQLite file path or a postgres:// URL, not \(database.split(separator: ":").first ?? "")")
+        }
+        return try SQLiteStore(path: database)
+    }
+}

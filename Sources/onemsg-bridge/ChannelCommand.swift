@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// `onemsg-bridge channel add|list|remove|rotate-token`.
+struct ChannelCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "channel",
+        abstract: "Manage 1MSG channels (each backed by one WhatsApp business number).",
+        subcommands: [Add.self, List.self, Remove.self, RotateToken.self]
+    )
+
+    static func openStore(_ options: DatabaseOptions) async throws -> any BridgeStore {
+        let store = try StoreLocator.open(options.resolved)
+        try await store.migrate()
+        return store
+    }
+
+    /// Shows only the last 4 characters of a secret.
+    static func masked(_ secret: String) -> String {
+        secret.count > 4 ? "…" + secret.suffix(4) : "****"
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a channel.")
+
+        @Option(help: "1MSG channel id (the first path segment clients use).") var id: String
+        @Option(help: "1MSG token clients authenticate with; omit to generate one.") var token: String?
+        @Option(help: "Meta phone number id.") var phoneNumberId: String
+        @Option(help: "Meta WhatsApp Business Account id.") var wabaId: String
+        @Option(help: "Meta access token (system user).") var accessToken: String
+        @Option(help: "Meta app secret (verifies webhook signatures).") var appSecret: String
+        @Option(help: "Verify token for Meta's webhook handshake.") var verifyToken: String
+        @Option(help: "Client webhook URL for messages and acks (repeatable, at most 5).") var webhookUrl: [String] = []
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard id.range(of: "^[A-Za-z0-9_-]{1,64}$", options: .regularExpression) != nil else {
+                throw ValidationError("--id must be 1 to 64 letters, digits, '-' or '_'")
+            }
+            guard !["cloud", "healthz", "readyz", "metrics"].contains(id.lowercased()) else {
+                throw ValidationError("--id \"\(id)\" is reserved by the bridge's own routes")
+            }
+            if let token, token.count < 8 {
+                throw ValidationError("--token must be at least 8 characters")
+            }
+            guard webhookUrl.count <= 5 else { throw ValidationError("at most 5 --webhook-url values") }
+            for url in webhookUrl where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw ValidationError("--webhook-url must be an http(s) URL: \(url)")
+            }
+        }
+
+        func run() async throws {
+            let store = try await ChannelCommand.openStore(database)
+            let token = token ?? ChannelToken.generate()
+            let channel = ChannelRecord(
+                id: id, tokenHash: ChannelToken.hash(token), phoneNumberID: phoneNumberId, wabaID: wabaId,
+                accessToken: accessToken, appSecret: appSecret, verifyToken: verifyToken,
+                settings: ChannelSettings(webhookURLs: webhookUrl))
+            do {
+                try await store.addChannel(channel)
+            } catch let error as StoreError {
+                throw CommandFailure("channel add: \(error)")
+            }
+            print("Added channel \(id) (phone number id \(phoneNumberId)).")
+            if self.token == nil {
+                print("Token (shown once, store it now): \(token)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List channels; secrets are masked.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let store = try await ChannelCommand.openStore(database)
+            let channels = try await store.channels()
+            if channels.isEmpty {
+                print("No channels. Add one with: onemsg-bridge channel add --id ID …")
+                return
+            }
+            print(["id", "phone_number_id", "waba_id", "access_token", "app_secret", "webhook_urls"].joined(separator: "\t"))
+            for channel in channels {
+                print([
+                    channel.id, channel.phoneNumberID, channel.wabaID, masked(channel.accessToken),
+                    masked(channel.appSecret), String(channel.settings.webhookURLs.count),
+                ].joined(separator: "\t"))
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a channel.")
+        @Option(help: "Channel id.") var id: String
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let store = try await ChannelCommand.openStore(database)
+            guard try await store.removeChannel(id: id) else {
+                throw CommandFailure("channel remove: no channel with id \"\(id)\"")
+            }
+            print("Removed channel \(id).")
+        }
+    }
+
+    struct RotateToken: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-token", abstract: "Give a channel a new 1MSG token; the old one stops working at once.")
+        @Option(help: "Channel id.") var id: String
+        @Option(help: "The new token; omit to generate one.") var token: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if let token, token.count < 8 { throw ValidationError("--token must be at least 8 characters") }
+        }
+
+        func run() async throws {
+            let store = try await ChannelCommand.openStore(database)
+            let token = token ?? ChannelToken.generate()
+            do {
+                try await store.replaceTokenHash(channelID: id, tokenHash: ChannelToken.hash(token))
+            } catch let error as StoreError {
+                throw CommandFailure("channel rotate-token: \(error)")
+            }
+            print("Rotated the token of channel \(id).")
+            if self.token == nil {
+                print("New token (shown once, store it now): \(token)")
+            }
+        }
+    }
+}
+
+extension ChannelCommand.List {
+    func masked(_ secret: String) -> String { ChannelCommand.masked(secret) }
+}

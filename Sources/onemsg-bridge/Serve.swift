@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Server
+
+/// `onemsg-bridge serve`: runs the bridge until SIGINT or SIGTERM, then drains in-flight requests.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the bridge.")
+
+    @Option(help: "Address to listen on (env BRIDGE_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Port to listen on (env BRIDGE_PORT; default 8080).")
+    var port: Int?
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Graph API base URL (env BRIDGE_GRAPH_URL; default https://graph.facebook.com).")
+    var graphURL: String?
+
+    @Option(help: "Graph API version (env BRIDGE_GRAPH_API_VERSION; default v23.0).")
+    var graphAPIVersion: String?
+
+    @Option(help: "URL clients and Meta use to reach the bridge (env BRIDGE_PUBLIC_URL).")
+    var publicURL: String?
+
+    @Flag(help: "Serve a simulated Cloud API and a demo channel; no Meta account needed (env BRIDGE_SANDBOX=1).")
+    var sandbox = false
+
+    @Option(help: "Upstream connect timeout in seconds (env BRIDGE_UPSTREAM_CONNECT_TIMEOUT; default 5).")
+    var upstreamConnectTimeout: Double?
+
+    @Option(help: "Upstream total timeout in seconds (env BRIDGE_UPSTREAM_TIMEOUT; default 30).")
+    var upstreamTimeout: Double?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env BRIDGE_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    func run() async throws {
+        let config = try makeConfiguration()
+        let app = try await buildApplication(config)
+        try await app.runService()
+    }
+
+    func makeConfiguration() throws -> BridgeConfiguration {
+        var config = BridgeConfiguration()
+        config.host = host ?? Environment.value("BRIDGE_HOST") ?? config.host
+        if let port = try port ?? Environment.value("BRIDGE_PORT").map({ try parse(Int.self, $0, "BRIDGE_PORT") }) {
+            guard (0...65535).contains(port) else { throw ValidationError("port must be between 0 and 65535") }
+            config.port = port
+        }
+        config.database = database.resolved
+        config.graphURL = graphURL ?? Environment.value("BRIDGE_GRAPH_URL") ?? config.graphURL
+        config.graphAPIVersion = graphAPIVersion ?? Environment.value("BRIDGE_GRAPH_API_VERSION") ?? config.graphAPIVersion
+        config.publicURL = publicURL ?? Environment.value("BRIDGE_PUBLIC_URL")
+        config.sandbox = sandbox || ["1", "true", "yes"].contains(Environment.value("BRIDGE_SANDBOX")?.lowercased() ?? "")
+        if let seconds = try upstreamConnectTimeout
+            ?? Environment.value("BRIDGE_UPSTREAM_CONNECT_TIMEOUT").map({ try parse(Double.self, $0, "BRIDGE_UPSTREAM_CONNECT_TIMEOUT") })
+        {
+            config.upstreamConnectTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let seconds = try upstreamTimeout
+            ?? Environment.value("BRIDGE_UPSTREAM_TIMEOUT").map({ try parse(Double.self, $0, "BRIDGE_UPSTREAM_TIMEOUT") })
+        {
+            config.upstreamTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let level = logLevel ?? Environment.value("BRIDGE_LOG_LEVEL") {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ValidationError("log level must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            config.logLevel = parsed
+        }
+        return config
+    }
+
+    private func parse<T: LosslessStringConvertible>(_ type: T.Type, _ text: String, _ name: String) throws -> T {
+        guard let value = T(text) else { throw ValidationError("\(name) must be a number, not \"\(text)\"") }
+        return value
+    }
+}
