@@ -44,7 +44,7 @@ struct CloudWebhookController: Sendable {
     /// `POST`: check the signature over the raw bytes, commit them, then answer 200.
     func receive(request: Request, context: BridgeRequestContext) async throws -> Response {
         var request = request
-        let buffer = try await request.collectBody(upTo: maxBodyBytes)
+        let buffer = try await request.collectBody(limit: maxBodyBytes)
         let body = Array(buffer: buffer)
         guard let payload = try? JSONDecoder().decode(CloudWebhookPayload.self, from: buffer) else {
             metrics.recordInboundWebhook(result: "malformed")

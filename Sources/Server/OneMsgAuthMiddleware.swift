@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import OneMsg
@@ -17,12 +18,7 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         var context = context
-        let body: ByteBuffer
-        do {
-            body = try await request.collectBody(upTo: maxBodyBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw BridgeError.bodyTooLarge(limit: maxBodyBytes)
-        }
+        let body = try await request.collectBody(limit: maxBodyBytes)
         let decoded = Result { () throws(BodyDecodingError) in
             try LenientBodyDecoder.decode(body: Array(buffer: body), contentType: request.headers[.contentType])
         }
@@ -57,4 +53,14 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
     }
 }
 
-import Foundation
+
+extension Request {
+    /// Collects the whole body, or throws ``BridgeError/bodyTooLarge(limit:)``.
+    mutating func collectBody(limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await collectBody(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw BridgeError.bodyTooLarge(limit: limit)
+        }
+    }
+}

@@ -13,27 +13,30 @@ struct SendController: Sendable {
     let metrics: BridgeMetrics
 
     func register(on group: RouterGroup<BridgeRequestContext>) {
-        group.oneMsgPost("sendMessage") { _, context in
-            try await sendMessage(context: context)
+        for operation in SendOperation.allCases {
+            group.oneMsgPost(operation.rawValue) { _, context in
+                try await send(operation, context: context)
+            }
         }
     }
 
-    func sendMessage(context: BridgeRequestContext) async throws -> SendReply {
+    func send(_ operation: SendOperation, context: BridgeRequestContext) async throws -> SendReply {
         let channel = try context.authenticatedChannel()
-        let request: SendMessageRequest
+        let translated: SendOperation.Translated
         do {
-            request = try SendMessageRequest.decode(from: context.fields)
+            translated = try operation.translate(context.fields)
         } catch {
             throw BridgeError.invalid(error)
         }
-        let outcome = await cloud.sendMessage(SendTranslation.cloudMessage(request), channel: channel)
-        let reply = ReplyTranslation.sendReply(outcome, recipient: request.recipient)
-        metrics.recordUpstream(operation: "sendMessage", outcome: Self.outcomeLabel(outcome))
+        let outcome = await cloud.sendMessage(translated.message, channel: channel)
+        let reply = ReplyTranslation.sendReply(outcome, recipient: translated.recipient)
+        metrics.recordUpstream(operation: operation.rawValue, outcome: Self.outcomeLabel(outcome))
         if reply.sent, let id = reply.id {
             await record(
                 StoredMessage(
-                    channelID: channel.id, id: id, chatID: request.recipient.chatId, fromMe: true, type: "chat",
-                    body: request.body, quotedMsgID: request.quotedMsgId, time: Date()),
+                    channelID: channel.id, id: id, chatID: translated.recipient.chatId, fromMe: true,
+                    type: translated.historyType, body: translated.historyBody, quotedMsgID: translated.quotedMsgId,
+                    time: Date()),
                 logger: context.logger)
         }
         return reply

@@ -32,4 +32,7 @@ public protocol BridgeStore: Sendable {
     /// Commits a raw Meta webhook body before it is acknowledged; returns its row id.
     @discardableResult
     func recordInboundPayload(_ body: [UInt8], receivedAt: Date) async throws -> Int64
+
+    /// The most recent raw Meta webhook bodies, newest first.
+    func recentInboundPayloads(limit: Int) async throws -> [[UInt8]]
 }

@@ -157,6 +157,13 @@ public final class SQLiteStore: BridgeStore {
         }
     }
 
+    public func recentInboundPayloads(limit: Int) async throws -> [[UInt8]] {
+        try await read { db in
+            try Data.fetchAll(db, sql: "SELECT body FROM inbound_payloads ORDER BY id DESC LIMIT ?", arguments: [limit])
+                .map { Array($0) }
+        }
+    }
+
     // MARK: - Helpers
 
     private func fetchChannels(where condition: String, _ argument: String?) async throws -> [ChannelRecord] {

@@ -1,0 +1,55 @@
+import OneMsg
+import Testing
+
+@Suite("sendMessage validation")
+struct SendMessageValidationTests {
+    private func problems(_ json: String) throws -> [FieldProblem] {
+        let fields = try LenientBodyDecoder.decode(body: Array(json.utf8), contentType: "application/json")
+        do {
+            _ = try SendMessageRequest.decode(from: fields)
+            return []
+        } catch {
+            return error.problems
+        }
+    }
+
+    @Test("every problem is reported, field by field")
+    func everyProblem() throws {
+        let found = try problems(#"{"phone":"12ab","body":"","quotedMsgId":"has space"}"#)
+        #expect(found.map(\.field) == ["phone", "body", "quotedMsgId"])
+        #expect(found[0].rule.contains("7 to 15 digits"))
+    }
+
+    @Test("body longer than 4096 characters is refused with the limit named")
+    func longBody() throws {
+        let found = try problems(#"{"phone":"12020721369","body":"\#(String(repeating: "é", count: 4097))"}"#)
+        #expect(found == [FieldProblem(field: "body", rule: "must be at most 4096 characters (got 4097)")])
+        #expect(try problems(#"{"phone":"12020721369","body":"\#(String(repeating: "é", count: 4096))"}"#).isEmpty)
+    }
+
+    @Test("phone and chatId that name different people are refused")
+    func conflictingRecipients() throws {
+        let found = try problems(#"{"phone":"12020721369","chatId":"441234567890@c.us","body":"x"}"#)
+        #expect(found.map(\.field) == ["chatId"])
+    }
+
+    @Test("a body of white space only is refused")
+    func whitespaceBody() throws {
+        #expect(try problems(#"{"phone":"12020721369","body":"   "}"#).map(\.field) == ["body"])
+    }
+
+    @Test("non-text values for text fields are named with their kind")
+    func wrongKinds() throws {
+        let found = try problems(#"{"phone":"12020721369","body":{"text":"x"}}"#)
+        #expect(found == [FieldProblem(field: "body", rule: "must be a string, not an object")])
+    }
+
+    @Test("wrong-token message masks all but the last 4 characters")
+    func wrongTokenMasking() {
+        #expect(WrongToken.mask("abcdefghijkl") == "********ijkl")
+        #expect(WrongToken.mask("abcd") == "****")
+        #expect(WrongToken.message(token: "xxx7i1crxjxpkxxx", channelID: "123")
+            == #"Wrong token "************kxxx" for channel "123". Please provide token as a GET parameter."#)
+        #expect(WrongToken.message(token: nil, channelID: nil) == #"Wrong token "" for channel "". Please provide token as a GET parameter."#)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Server
+import Testing
+
+@Suite("1MSG authentication")
+struct AuthenticationTests {
+    static let sendBody = "phone=12020721369&body=hi"
+
+    @Test("no token → 401 in 1MSG's words")
+    func noToken() async throws {
+        let world = try await TestWorld.make()
+        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        try await app.test(.router) { client in
+            let response = try await client.post("/alpha/sendMessage", Self.sendBody)
+            #expect(response.status == .unauthorized)
+            #expect(response.json["error"] as? String
+                == #"Wrong token "" for channel "alpha". Please provide token as a GET parameter."#)
+            let unscoped = try await client.post("/sendMessage", Self.sendBody)
+            #expect(unscoped.status == .unauthorized)
+        }
+        #expect(world.simulator.requests.isEmpty)
+    }
+
+    @Test("wrong token → 401 with the token masked")
+    func wrongToken() async throws {
+        let world = try await TestWorld.make()
+        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        try await app.test(.router) { client in
+            let response = try await client.post("/alpha/sendMessage?token=not-the-right-token", Self.sendBody)
+            #expect(response.status == .unauthorized)
+            #expect(response.json["error"] as? String
+                == #"Wrong token "***************oken" for channel "alpha". Please provide token as a GET parameter."#)
+        }
+    }
+
+    @Test("the token of another channel is refused, and so is an unknown channel")
+    func foreignToken() async throws {
+        let world = try await TestWorld.make()
+        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        try await app.test(.router) { client in
+            let foreign = try await client.post("/alpha/sendMessage?token=\(TestWorld.betaToken)", Self.sendBody)
+            #expect(foreign.status == .unauthorized)
+            #expect((foreign.json["error"] as? String)?.contains(#"for channel "alpha""#) == true)
+            let unknown = try await client.post("/nosuch/sendMessage?token=\(TestWorld.alphaToken)", Self.sendBody)
+            #expect(unknown.status == .unauthorized)
+        }
+    }
+
+    @Test("accepted ways to present the token", arguments: [
+        ("query token with channel path", "/alpha/sendMessage?token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),
+        ("query token without channel path", "/sendMessage?token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),
+        ("Bearer only", "/alpha/sendMessage", ["Authorization": "Bearer \(TestWorld.alphaToken)"], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),
+        ("Bearer only, no channel path", "/sendMessage", ["Authorization": "Bearer \(TestWorld.alphaToken)"], #"{"phone":12020721369,"body":"hi"}"#, "application/json"),
+        ("token in the JSON body", "/alpha/sendMessage", [:], #"{"token":"\#(TestWorld.alphaToken)","chatId":"","phone":"12020721369","body":"hi"}"#, "application/json"),
+        ("token repeated in the query, the right one second", "/alpha/sendMessage?token=stale-token-0000&token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),
+    ] as [(String, String, [String: String], String, String)])
+    func accepted(name: String, uri: String, headers: [String: String], body: String, contentType: String) async throws {
+        let world = try await TestWorld.make()
+        try await world.withSimulator { graphURL in
+            let app = try await buildApplication(world.configuration(graphURL: graphURL))
+            try await app.test(.router) { client in
+                var fields = HTTPFields()
+                for (key, value) in headers { fields[HTTPField.Name(key)!] = value }
+                let response = try await client.post(uri, body, contentType: contentType, headers: fields)
+                #expect(response.status == .ok, "\(name): \(response.text)")
+                #expect(response.json["sent"] as? Bool == true, "\(name): \(response.text)")
+            }
+        }
+        let upstream = try #require(world.simulator.requests.first)
+        #expect(upstream.authorization == "Bearer \(TestWorld.alpha.accessToken)")
+        #expect(!String(decoding: upstream.body, as: UTF8.self).contains("token"), "the 1MSG token must not travel upstream")
+    }
+}

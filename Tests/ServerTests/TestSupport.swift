@@ -1,0 +1,155 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOPosix
+import Sandbox
+import Server
+import Store
+import Synchronization
+
+/// Two channels and a simulator that knows their numbers: the world most server tests run in.
+struct TestWorld: Sendable {
+    static let alphaToken = "alpha-token-0000000000000001"
+    static let betaToken = "beta-token-00000000000000002"
+    static let alpha = ChannelRecord(
+        id: "alpha", tokenHash: ChannelToken.hash(alphaToken), phoneNumberID: "1001", wabaID: "2001",
+        accessToken: "EAAG-alpha-access-token-secret", appSecret: "alpha-app-secret-value",
+        verifyToken: "alpha-verify-token")
+    static let beta = ChannelRecord(
+        id: "beta", tokenHash: ChannelToken.hash(betaToken), phoneNumberID: "1002", wabaID: "2002",
+        accessToken: "EAAG-beta-access-token-secret", appSecret: "beta-app-secret-value",
+        verifyToken: "beta-verify-token")
+
+    let databasePath: String
+    let simulator: SimulatorState
+
+    /// A fresh database holding both channels, and a simulator that knows both numbers.
+    static func make() async throws -> TestWorld {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("bridge-tests-\(UUID().uuidString)/bridge.sqlite").path
+        let store = try SQLiteStore(path: path)
+        try await store.migrate()
+        try await store.addChannel(alpha)
+        try await store.addChannel(beta)
+        let simulator = SimulatorState(numbers: [alpha, beta].map {
+            SimulatedNumber(
+                phoneNumberID: $0.phoneNumberID, displayPhoneNumber: "1555000\($0.phoneNumberID)", wabaID: $0.wabaID,
+                accessToken: $0.accessToken, appSecret: $0.appSecret)
+        })
+        return TestWorld(databasePath: path, simulator: simulator)
+    }
+
+    /// A second handle on the bridge's database, to check what it recorded.
+    func store() throws -> SQLiteStore {
+        try SQLiteStore(path: databasePath)
+    }
+
+    func configuration(graphURL: String, logs: LogCapture? = nil) -> BridgeConfiguration {
+        var config = BridgeConfiguration()
+        config.port = 0
+        config.database = databasePath
+        config.graphURL = graphURL
+        config.upstreamTimeout = .seconds(5)
+        config.upstreamConnectTimeout = .seconds(2)
+        config.logLevel = .trace
+        let capture = logs ?? LogCapture()
+        config.logHandlerFactory = { label in capture.handler(label: label) }
+        config.announce = { capture.announce($0) }
+        return config
+    }
+
+    /// Runs the simulator on a free port for the duration of `body`.
+    func withSimulator<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+        let app = CloudSimulator.buildApplication(
+            state: simulator, httpClient: HTTPClient.shared, statusDelay: .milliseconds(10),
+            logger: Logger(label: "simulator", factory: { _ in SwiftLogNoOpLogHandler() }))
+        return try await app.test(.live) { client in
+            try await body("http://127.0.0.1:\(client.port!)")
+        }
+    }
+}
+
+/// Collects log lines (message and metadata) and sandbox announcements.
+final class LogCapture: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    func append(_ line: String) {
+        lines.withLock { $0.append(line) }
+    }
+
+    func announce(_ text: String) {
+        append("ANNOUNCE " + text)
+    }
+
+    func handler(label: String) -> any LogHandler {
+        CapturingLogHandler(label: label, capture: self)
+    }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let label: String
+    let capture: LogCapture
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        capture.append("\(event.level) \(label) \(event.message) \(all) \(event.source) \(event.file)")
+    }
+}
+
+/// A TCP server that accepts connections and never answers: an upstream that hangs.
+final class SilentServer: Sendable {
+    let channel: any Channel
+    var port: Int { channel.localAddress!.port! }
+
+    init() async throws {
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+}
+
+extension TestClientProtocol {
+    /// POSTs a body with a content type.
+    func post(_ uri: String, _ body: String, contentType: String = "application/x-www-form-urlencoded", headers: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = headers
+        headers[.contentType] = contentType
+        return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]) ?? [:]
+    }
+
+    var text: String { String(buffer: body) }
+}
+
+/// Waits until `condition` holds, checking every 20 ms, for at most `seconds`.
+func eventually(seconds: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
