@@ -54,6 +54,16 @@ let package = Package(
             swiftSettings: sharedSwiftSettings
         ),
         .target(
+            name: "Delivery",
+            dependencies: [
+                "Store",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .target(
             name: "Sandbox",
             dependencies: [
                 "Cloud",
@@ -68,7 +78,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "OneMsg", "Cloud", "Translation", "Store", "Sandbox",
+                "OneMsg", "Cloud", "Translation", "Store", "Delivery", "Sandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -104,6 +114,11 @@ let package = Package(
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store"],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .testTarget(
+            name: "DeliveryTests",
+            dependencies: ["Delivery", "Store"],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(

@@ -66,7 +66,7 @@ struct CloudWebhookController: Sendable {
             return ErrorRendering.response(status: .unauthorized, message: "Invalid or missing X-Hub-Signature-256")
         }
         do {
-            try await store.recordInboundPayload(body, receivedAt: Date())
+            try await store.commitInbound(InboundCommit(payload: body, receivedAt: Date(), unroutablePhoneNumberIDs: unknownIDs))
         } catch {
             metrics.recordInboundWebhook(result: "store_failed")
             throw BridgeError.storeUnavailable

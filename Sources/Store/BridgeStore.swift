@@ -22,17 +22,43 @@ public protocol BridgeStore: Sendable {
     /// Replaces a channel's token hash; throws ``StoreError/channelNotFound(id:)``.
     func replaceTokenHash(channelID: String, tokenHash: String) async throws
 
-    /// Records a message in the channel's history; returns its per-channel message number.
+    /// Records a message in the channel's history and queues its events, in one transaction; returns
+    /// its per-channel message number. A message already in the history (same wamid) queues nothing.
     @discardableResult
-    func recordMessage(_ message: StoredMessage) async throws -> Int64
+    func recordMessage(_ message: StoredMessage, events: [QueuedEvent]) async throws -> Int64
 
     /// The messages of a channel, oldest first.
     func messages(channelID: String) async throws -> [StoredMessage]
 
-    /// Commits a raw Meta webhook body before it is acknowledged; returns its row id.
+    /// Commits a raw Meta webhook body, its messages, statuses and the events they produce, in one
+    /// transaction. Messages already known by wamid and statuses known by (wamid, status) are dropped.
     @discardableResult
-    func recordInboundPayload(_ body: [UInt8], receivedAt: Date) async throws -> Int64
+    func commitInbound(_ commit: InboundCommit) async throws -> InboundCommitResult
 
     /// The most recent raw Meta webhook bodies, newest first.
     func recentInboundPayloads(limit: Int) async throws -> [[UInt8]]
+
+    /// Meta's stored status objects of one message, oldest first.
+    func statuses(channelID: String, messageID: String) async throws -> [[UInt8]]
+
+    /// Pending entries that are due and first in line for their (channel, URL, chat), oldest first.
+    func dueOutboxEntries(now: Date, limit: Int) async throws -> [OutboxEntry]
+    /// The earliest time a pending entry becomes due, if any.
+    func nextOutboxDueDate() async throws -> Date?
+    func markDelivered(outboxID: Int64, attempts: Int) async throws
+    func reschedule(outboxID: Int64, attempts: Int, at: Date, error: String) async throws
+    func deadLetter(outboxID: Int64, attempts: Int, error: String) async throws
+    /// Dead letters, oldest first.
+    func deadLetters(limit: Int) async throws -> [OutboxEntry]
+    /// Puts dead letters (all, or those with the given ids) back in line with a fresh retry budget; returns how many.
+    func replayDeadLetters(ids: [Int64]?, now: Date) async throws -> Int
+    func outboxStats(now: Date) async throws -> OutboxStats
+}
+
+extension BridgeStore {
+    /// Records a message without queuing events.
+    @discardableResult
+    public func recordMessage(_ message: StoredMessage) async throws -> Int64 {
+        try await recordMessage(message, events: [])
+    }
 }

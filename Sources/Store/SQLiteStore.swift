@@ -57,6 +57,34 @@ public final class SQLiteStore: BridgeStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2-inbound-outbox") { db in
+            try db.execute(sql: """
+                ALTER TABLE inbound_payloads ADD COLUMN unroutable TEXT;
+                CREATE TABLE message_statuses (
+                    channel_id TEXT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    rank INTEGER NOT NULL,
+                    raw BLOB NOT NULL,
+                    received_at DOUBLE NOT NULL,
+                    PRIMARY KEY (channel_id, message_id, status)
+                );
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    channel_id TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    chat_id TEXT NOT NULL,
+                    body BLOB NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    queued_at DOUBLE NOT NULL,
+                    next_attempt_at DOUBLE NOT NULL,
+                    last_error TEXT,
+                    state TEXT NOT NULL
+                );
+                CREATE INDEX outbox_line ON outbox (state, channel_id, url, chat_id, id);
+                CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+                """)
+        }
         try await run { [pool] in try migrator.migrate(pool) }
     }
 
@@ -116,23 +144,208 @@ public final class SQLiteStore: BridgeStore {
         }
     }
 
-    public func recordMessage(_ message: StoredMessage) async throws -> Int64 {
+    public func recordMessage(_ message: StoredMessage, events: [QueuedEvent]) async throws -> Int64 {
         try await write { db in
-            let next = try Int64.fetchOne(
-                db, sql: "SELECT COALESCE(MAX(message_number), 0) + 1 FROM messages WHERE channel_id = ?",
-                arguments: [message.channelID]) ?? 1
+            let (number, inserted) = try Self.insert(message, db: db)
+            if inserted {
+                for event in events { try Self.enqueue(event, at: message.time, db: db) }
+            }
+            return number
+        }
+    }
+
+    public func commitInbound(_ commit: InboundCommit) async throws -> InboundCommitResult {
+        try await write { db in
+            var result = InboundCommitResult()
+            try db.execute(
+                sql: "INSERT INTO inbound_payloads (received_at, body, unroutable) VALUES (?, ?, ?)",
+                arguments: [
+                    commit.receivedAt.timeIntervalSince1970, Data(commit.payload),
+                    commit.unroutablePhoneNumberIDs.isEmpty ? nil : commit.unroutablePhoneNumberIDs.joined(separator: ","),
+                ])
+            for item in commit.messages {
+                let (_, inserted) = try Self.insert(item.message, db: db)
+                guard inserted else {
+                    result.duplicateMessages += 1
+                    continue
+                }
+                result.newMessages += 1
+                if let event = item.event {
+                    result.queuedDeliveries += try Self.enqueue(event, at: commit.receivedAt, db: db)
+                }
+            }
+            for status in commit.statuses {
+                let highest = try Int.fetchOne(
+                    db, sql: "SELECT MAX(rank) FROM message_statuses WHERE channel_id = ? AND message_id = ?",
+                    arguments: [status.channelID, status.messageID]) ?? 0
+                try db.execute(
+                    sql: """
+                        INSERT INTO message_statuses (channel_id, message_id, status, rank, raw, received_at)
+                        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                        """,
+                    arguments: [
+                        status.channelID, status.messageID, status.status, status.rank, Data(status.raw),
+                        commit.receivedAt.timeIntervalSince1970,
+                    ])
+                guard db.changesCount > 0 else {
+                    result.duplicateStatuses += 1
+                    continue
+                }
+                result.newStatuses += 1
+                // Acks never go backwards: a late "delivered" after "read" is kept for /hookInfo only.
+                if status.rank > highest, let event = status.event {
+                    result.queuedDeliveries += try Self.enqueue(event, at: commit.receivedAt, db: db)
+                }
+            }
+            return result
+        }
+    }
+
+    public func statuses(channelID: String, messageID: String) async throws -> [[UInt8]] {
+        try await read { db in
+            try Data.fetchAll(
+                db, sql: "SELECT raw FROM message_statuses WHERE channel_id = ? AND message_id = ? ORDER BY received_at, rank",
+                arguments: [channelID, messageID]
+            ).map { Array($0) }
+        }
+    }
+
+    public func dueOutboxEntries(now: Date, limit: Int) async throws -> [OutboxEntry] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.* FROM outbox o
+                    WHERE o.state = 'pending' AND o.next_attempt_at <= ?
+                      AND o.id = (SELECT MIN(p.id) FROM outbox p
+                                  WHERE p.state = 'pending' AND p.channel_id = o.channel_id
+                                    AND p.url = o.url AND p.chat_id = o.chat_id)
+                    ORDER BY o.id LIMIT ?
+                    """,
+                arguments: [now.timeIntervalSince1970, limit]
+            ).map(Self.outboxEntry)
+        }
+    }
+
+    public func nextOutboxDueDate() async throws -> Date? {
+        try await read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'")
+                .map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    public func markDelivered(outboxID: Int64, attempts: Int) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [outboxID])
+        }
+    }
+
+    public func reschedule(outboxID: Int64, attempts: Int, at: Date, error: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                arguments: [attempts, at.timeIntervalSince1970, error, outboxID])
+        }
+    }
+
+    public func deadLetter(outboxID: Int64, attempts: Int, error: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE outbox SET state = 'dead', attempts = ?, last_error = ? WHERE id = ?",
+                arguments: [attempts, error, outboxID])
+        }
+    }
+
+    public func deadLetters(limit: Int) async throws -> [OutboxEntry] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM outbox WHERE state = 'dead' ORDER BY id LIMIT ?", arguments: [limit])
+                .map(Self.outboxEntry)
+        }
+    }
+
+    public func replayDeadLetters(ids: [Int64]?, now: Date) async throws -> Int {
+        try await write { db in
+            let set = "state = 'pending', attempts = 0, queued_at = ?, next_attempt_at = ?, last_error = NULL"
+            if let ids {
+                var replayed = 0
+                for id in ids {
+                    try db.execute(
+                        sql: "UPDATE outbox SET \(set) WHERE id = ? AND state = 'dead'",
+                        arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, id])
+                    replayed += db.changesCount
+                }
+                return replayed
+            }
+            try db.execute(
+                sql: "UPDATE outbox SET \(set) WHERE state = 'dead'",
+                arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    public func outboxStats(now: Date) async throws -> OutboxStats {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT SUM(state = 'pending') AS pending, SUM(state = 'dead') AS dead,
+                           MIN(CASE WHEN state = 'pending' THEN queued_at END) AS oldest
+                    FROM outbox
+                    """)
+            let oldest: Double? = row?["oldest"]
+            return OutboxStats(
+                pending: row?["pending"] ?? 0, dead: row?["dead"] ?? 0,
+                oldestPendingAge: oldest.map { max(0, now.timeIntervalSince1970 - $0) } ?? 0)
+        }
+    }
+
+    /// Inserts a history row; `false` when the wamid was already there.
+    private static func insert(_ message: StoredMessage, db: Database) throws -> (Int64, Bool) {
+        if let existing = try Int64.fetchOne(
+            db, sql: "SELECT message_number FROM messages WHERE channel_id = ? AND id = ?",
+            arguments: [message.channelID, message.id])
+        {
+            return (existing, false)
+        }
+        let next = try Int64.fetchOne(
+            db, sql: "SELECT COALESCE(MAX(message_number), 0) + 1 FROM messages WHERE channel_id = ?",
+            arguments: [message.channelID]) ?? 1
+        try db.execute(
+            sql: """
+                INSERT INTO messages (channel_id, message_number, id, chat_id, from_me, type, body, quoted_msg_id, time)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                message.channelID, next, message.id, message.chatID, message.fromMe, message.type, message.body,
+                message.quotedMsgID, message.time.timeIntervalSince1970,
+            ])
+        return (next, true)
+    }
+
+    /// Queues one outbox row per URL; returns how many.
+    @discardableResult
+    private static func enqueue(_ event: QueuedEvent, at date: Date, db: Database) throws -> Int {
+        for url in event.urls {
             try db.execute(
                 sql: """
-                    INSERT INTO messages (channel_id, message_number, id, chat_id, from_me, type, body, quoted_msg_id, time)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (channel_id, id) DO NOTHING
+                    INSERT INTO outbox (channel_id, url, chat_id, body, attempts, queued_at, next_attempt_at, state)
+                    VALUES (?, ?, ?, ?, 0, ?, ?, 'pending')
                     """,
                 arguments: [
-                    message.channelID, next, message.id, message.chatID, message.fromMe, message.type, message.body,
-                    message.quotedMsgID, message.time.timeIntervalSince1970,
+                    event.channelID, url, event.chatID, Data(event.body), date.timeIntervalSince1970,
+                    date.timeIntervalSince1970,
                 ])
-            return next
         }
+        return event.urls.count
+    }
+
+    private static func outboxEntry(_ row: Row) -> OutboxEntry {
+        OutboxEntry(
+            id: row["id"], channelID: row["channel_id"], url: row["url"], chatID: row["chat_id"],
+            body: Array(row["body"] as Data), attempts: row["attempts"],
+            queuedAt: Date(timeIntervalSince1970: row["queued_at"]),
+            nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
+            state: OutboxEntry.State(rawValue: row["state"]) ?? .pending)
     }
 
     public func messages(channelID: String) async throws -> [StoredMessage] {
@@ -145,15 +358,6 @@ public final class SQLiteStore: BridgeStore {
                     type: row["type"], body: row["body"], quotedMsgID: row["quoted_msg_id"],
                     time: Date(timeIntervalSince1970: row["time"]))
             }
-        }
-    }
-
-    public func recordInboundPayload(_ body: [UInt8], receivedAt: Date) async throws -> Int64 {
-        try await write { db in
-            try db.execute(
-                sql: "INSERT INTO inbound_payloads (received_at, body) VALUES (?, ?)",
-                arguments: [receivedAt.timeIntervalSince1970, Data(body)])
-            return db.lastInsertedRowID
         }
     }
 

@@ -87,3 +87,70 @@ struct SQLiteStoreTests {
         #expect(throws: StoreError.self) { try StoreLocator.open("mysql://localhost/db") }
     }
 }
+
+@Suite("SQLite outbox")
+struct SQLiteOutboxTests {
+    static func event(_ chat: String, _ text: String, urls: [String] = ["http://a/hook", "http://b/hook"]) -> QueuedEvent {
+        QueuedEvent(channelID: "alpha", urls: urls, chatID: chat, body: Array(text.utf8))
+    }
+
+    static func message(_ id: String) -> StoredMessage {
+        StoredMessage(channelID: "alpha", id: id, chatID: "1@c.us", fromMe: false, type: "chat", body: "b", quotedMsgID: nil, time: Date())
+    }
+
+    @Test("one row per URL; only the first pending entry of each (channel, URL, chat) is due")
+    func perChatOrder() async throws {
+        let store = try await SQLiteStoreTests.makeStore()
+        let now = Date()
+        try await store.recordMessage(Self.message("w1"), events: [Self.event("1@c.us", "first")])
+        try await store.recordMessage(Self.message("w2"), events: [Self.event("1@c.us", "second")])
+        try await store.recordMessage(Self.message("w3"), events: [Self.event("2@c.us", "other chat")])
+        var due = try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100)
+        #expect(due.map { String(decoding: $0.body, as: UTF8.self) } == ["first", "first", "other chat", "other chat"])
+
+        // The first entry for URL a fails and waits: the second of that chat must wait behind it.
+        let firstA = try #require(due.first { $0.url == "http://a/hook" })
+        try await store.reschedule(outboxID: firstA.id, attempts: 1, at: now.addingTimeInterval(3600), error: "HTTP 500")
+        due = try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100)
+        #expect(!due.contains { $0.url == "http://a/hook" && $0.chatID == "1@c.us" })
+        #expect(due.contains { $0.url == "http://b/hook" && String(decoding: $0.body, as: UTF8.self) == "first" })
+
+        // Delivered entries leave the line; a dead letter lets the next one through.
+        try await store.deadLetter(outboxID: firstA.id, attempts: 2, error: "HTTP 404: refused by the receiver")
+        due = try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100)
+        #expect(due.contains { $0.url == "http://a/hook" && String(decoding: $0.body, as: UTF8.self) == "second" })
+        #expect(try await store.deadLetters(limit: 10).map(\.id) == [firstA.id])
+        #expect(try await store.outboxStats(now: now).dead == 1)
+
+        #expect(try await store.replayDeadLetters(ids: [firstA.id], now: now) == 1)
+        #expect(try await store.deadLetters(limit: 10).isEmpty)
+        for entry in try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100) {
+            try await store.markDelivered(outboxID: entry.id, attempts: 1)
+        }
+        #expect(try await store.outboxStats(now: now).pending == 2, "the second events of chat 1 wait behind the replayed first")
+    }
+
+    @Test("an inbound commit drops duplicate messages and statuses, and never pushes an ack backwards")
+    func inboundCommit() async throws {
+        let store = try await SQLiteStoreTests.makeStore()
+        func status(_ id: String, _ status: String, _ rank: Int) -> StatusCommit {
+            StatusCommit(channelID: "alpha", messageID: id, status: status, rank: rank, raw: Array(status.utf8), event: Self.event("1@c.us", "ack \(status)", urls: ["http://a/hook"]))
+        }
+        let first = try await store.commitInbound(InboundCommit(
+            payload: [1], receivedAt: Date(),
+            messages: [InboundMessageCommit(message: Self.message("in1"), event: Self.event("1@c.us", "msg", urls: ["http://a/hook"]))],
+            statuses: [status("out1", "sent", 1), status("out1", "read", 3)]))
+        #expect(first.newMessages == 1 && first.newStatuses == 2 && first.queuedDeliveries == 3)
+
+        let again = try await store.commitInbound(InboundCommit(
+            payload: [1], receivedAt: Date(),
+            messages: [InboundMessageCommit(message: Self.message("in1"), event: Self.event("1@c.us", "msg", urls: ["http://a/hook"]))],
+            statuses: [status("out1", "read", 3), status("out1", "delivered", 2)]))
+        #expect(again.duplicateMessages == 1 && again.duplicateStatuses == 1)
+        #expect(again.newStatuses == 1, "the late delivered is kept for /hookInfo")
+        #expect(again.queuedDeliveries == 0, "but not pushed after read")
+        #expect(try await store.statuses(channelID: "alpha", messageID: "out1").map { String(decoding: $0, as: UTF8.self) }
+            == ["sent", "read", "delivered"])
+        #expect(try await store.recentInboundPayloads(limit: 5).count == 2)
+    }
+}

@@ -1,0 +1,142 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Store
+
+/// Hooks for counting what the dispatcher does (metrics live in the server).
+public struct DeliveryObserver: Sendable {
+    public var delivered: @Sendable () -> Void = {}
+    public var retried: @Sendable () -> Void = {}
+    public var deadLettered: @Sendable () -> Void = {}
+
+    public init(delivered: @escaping @Sendable () -> Void = {}, retried: @escaping @Sendable () -> Void = {}, deadLettered: @escaping @Sendable () -> Void = {}) {
+        self.delivered = delivered
+        self.retried = retried
+        self.deadLettered = deadLettered
+    }
+}
+
+/// Delivers queued 1MSG webhook events from the store's outbox: at least once, in order per chat and
+/// URL, retrying by ``RetryPolicy`` until delivered or dead-lettered. Waiting events live in the store,
+/// so they survive restarts; on graceful shutdown the attempts under way finish first.
+public final class WebhookDispatcher: Service {
+    private let store: any BridgeStore
+    private let httpClient: HTTPClient
+    private let policy: RetryPolicy
+    private let signal: DeliverySignal
+    private let observer: DeliveryObserver
+    private let logger: Logger
+    private let batchSize: Int
+    /// Longest sleep when nothing is due, so that retries scheduled by other instances are seen.
+    private let idlePoll: Duration
+
+    public init(
+        store: any BridgeStore, httpClient: HTTPClient, policy: RetryPolicy, signal: DeliverySignal,
+        observer: DeliveryObserver = DeliveryObserver(), logger: Logger, batchSize: Int = 64,
+        idlePoll: Duration = .seconds(1)
+    ) {
+        self.store = store
+        self.httpClient = httpClient
+        self.policy = policy
+        self.signal = signal
+        self.observer = observer
+        self.logger = logger
+        self.batchSize = batchSize
+        self.idlePoll = idlePoll
+    }
+
+    public func run() async throws {
+        let stopping = StopFlag()
+        await withGracefulShutdownHandler {
+            while !stopping.isSet {
+                let due: [OutboxEntry]
+                do {
+                    due = try await store.dueOutboxEntries(now: Date(), limit: batchSize)
+                } catch {
+                    logger.error("outbox unreadable", metadata: ["error": "\(error)"])
+                    await signal.wait(timeout: idlePoll)
+                    continue
+                }
+                if due.isEmpty {
+                    await signal.wait(timeout: await idleWait())
+                    continue
+                }
+                // Each entry is first in its (channel, URL, chat) line, so they may go out together.
+                await withTaskGroup(of: Void.self) { group in
+                    for entry in due {
+                        group.addTask { await self.attempt(entry) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            stopping.set()
+            self.signal.notify()
+        }
+    }
+
+    private func idleWait() async -> Duration {
+        guard let next = try? await store.nextOutboxDueDate() else { return idlePoll }
+        let seconds = next.timeIntervalSinceNow
+        if seconds <= 0 { return .milliseconds(1) }
+        return min(idlePoll, .milliseconds(Int64(seconds * 1000) + 1))
+    }
+
+    func attempt(_ entry: OutboxEntry) async {
+        let attempts = entry.attempts + 1
+        let outcome = await post(entry)
+        let decision = DeliveryDecision.after(
+            outcome, attempts: attempts, queuedAt: entry.queuedAt, now: Date(), policy: policy,
+            random: Double.random(in: 0..<1))
+        do {
+            switch decision {
+            case .delivered:
+                try await store.markDelivered(outboxID: entry.id, attempts: attempts)
+                observer.delivered()
+            case .retry(let date, let reason):
+                try await store.reschedule(outboxID: entry.id, attempts: attempts, at: date, error: reason)
+                observer.retried()
+                logger.info("webhook delivery will be retried", metadata: ["outbox.id": "\(entry.id)", "attempts": "\(attempts)", "reason": "\(reason)"])
+            case .deadLetter(let reason):
+                try await store.deadLetter(outboxID: entry.id, attempts: attempts, error: reason)
+                observer.deadLettered()
+                logger.warning("webhook delivery dead-lettered", metadata: ["outbox.id": "\(entry.id)", "reason": "\(reason)"])
+            }
+        } catch {
+            logger.error("outbox update failed", metadata: ["outbox.id": "\(entry.id)", "error": "\(error)"])
+        }
+    }
+
+    private func post(_ entry: OutboxEntry) async -> AttemptOutcome {
+        var request = HTTPClientRequest(url: entry.url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "onemsg-bridge")
+        request.body = .bytes(ByteBuffer(bytes: entry.body))
+        do {
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(policy.attemptTimeout.nanosecondsValue))
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            return AttemptOutcome.from(httpStatus: Int(response.status.code))
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            return .retryable(reason: "no answer within \(policy.attemptTimeout.secondsValue) s")
+        } catch {
+            return .retryable(reason: "connection failed (\(type(of: error)))")
+        }
+    }
+}
+
+/// Set once, read from any task.
+final class StopFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
+}
+
+import Synchronization
+
+extension Duration {
+    var nanosecondsValue: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
+}
