@@ -474,7 +474,7 @@ extension CloudWebhookPayload {
 
                 public init(
                     formattedName: String?, firstName: String? = nil, lastName: String? = nil,
-                    middleName: String? = nil, suffix: String? = nil, prefix: String? = nil
+                    middleName: String? = nil, prefix: String? = nil, suffix: String? = nil
                 ) {
                     self.formattedName = formattedName
                     self.firstName = firstName

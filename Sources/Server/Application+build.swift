@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Delivery
 import Foundation
 import Hummingbird
 import Logging
@@ -42,10 +43,22 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
     let serverLogger = logger
 
     let metrics = BridgeMetrics()
+    let signal = DeliverySignal()
+    services.append(WebhookDispatcher(
+        store: store, httpClient: httpClient, policy: config.retryPolicy, signal: signal,
+        observer: DeliveryObserver(
+            delivered: { metrics.recordDelivery("delivered") }, retried: { metrics.recordDelivery("retried") },
+            deadLettered: { metrics.recordDelivery("dead_lettered") }),
+        logger: logger))
+    let publicURL = LateBoundURL(config.publicURL?.trimmingSuffix("/"))
+    let mediaLinks = MediaLinks(
+        keyBytes: Data(try await store.installationSecret(named: "media-links").utf8), baseURL: publicURL)
     let cloud = CloudClient(
         httpClient: httpClient, graphURL: graphURL, apiVersion: config.graphAPIVersion,
         timeout: config.upstreamTimeout, logger: logger)
-    let router = buildRouter(config: config, store: store, cloud: cloud, metrics: metrics)
+    let router = buildRouter(
+        config: config,
+        parts: RouterParts(store: store, cloud: cloud, metrics: metrics, signal: signal, mediaLinks: mediaLinks))
 
     return Application(
         router: router,
@@ -54,6 +67,7 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             let base = config.publicURL?.trimmingSuffix("/") ?? "http://\(config.host):\(port)"
+            if publicURL.url == nil { publicURL.set(base) }
             if let sandbox {
                 sandbox.state.webhookURL.set("http://127.0.0.1:\(port)/cloud/webhook")
                 config.announce(sandbox.banner(baseURL: base))
@@ -64,7 +78,18 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
     )
 }
 
-func buildRouter(config: BridgeConfiguration, store: any BridgeStore, cloud: CloudClient, metrics: BridgeMetrics) -> Router<BridgeRequestContext> {
+/// The long-lived parts routes use.
+struct RouterParts: Sendable {
+    let store: any BridgeStore
+    let cloud: CloudClient
+    let metrics: BridgeMetrics
+    let signal: DeliverySignal
+    let mediaLinks: MediaLinks
+}
+
+func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<BridgeRequestContext> {
+    let store = parts.store
+    let metrics = parts.metrics
     let router = Router(context: BridgeRequestContext.self)
     router.add(middleware: ObservabilityMiddleware(metrics: metrics))
 
@@ -78,16 +103,19 @@ func buildRouter(config: BridgeConfiguration, store: any BridgeStore, cloud: Clo
         }
     }
     router.get("metrics") { _, _ in
-        Response(
+        if let stats = try? await store.outboxStats(now: Date()) { metrics.recordOutbox(stats) }
+        return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
     }
 
-    CloudWebhookController(store: store, metrics: metrics, maxBodyBytes: config.maxBodyBytes).register(on: router)
+    CloudWebhookController(
+        store: store, metrics: metrics, maxBodyBytes: config.maxBodyBytes, mediaLinks: parts.mediaLinks, signal: parts.signal
+    ).register(on: router)
 
     let oneMsg = router.group()
         .add(middleware: OneMsgAuthMiddleware(channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes))
-    SendController(cloud: cloud, store: store, metrics: metrics).register(on: oneMsg)
+    SendController(cloud: parts.cloud, store: store, metrics: metrics, signal: parts.signal).register(on: oneMsg)
     return router
 }
 

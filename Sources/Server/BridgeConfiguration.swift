@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import Logging
 
@@ -33,6 +34,9 @@ public struct BridgeConfiguration: Sendable {
     }
     /// Pause between the simulator's status webhooks (sandbox only).
     public var sandboxStatusDelay: Duration = .milliseconds(300)
+
+    /// How client webhook deliveries are retried.
+    public var retryPolicy = RetryPolicy()
 
     public init() {}
 }

@@ -1,4 +1,5 @@
 import Cloud
+import Delivery
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -12,6 +13,8 @@ struct CloudWebhookController: Sendable {
     let store: any BridgeStore
     let metrics: BridgeMetrics
     let maxBodyBytes: Int
+    let mediaLinks: MediaLinks
+    let signal: DeliverySignal
 
     func register(on router: Router<BridgeRequestContext>) {
         router.get("cloud/webhook") { request, _ in try await verify(request: request) }
@@ -65,22 +68,49 @@ struct CloudWebhookController: Sendable {
             context.logger.warning("webhook signature invalid or missing")
             return ErrorRendering.response(status: .unauthorized, message: "Invalid or missing X-Hub-Signature-256")
         }
+        let routed = Dictionary(known.map { ($0.phoneNumberID, $0) }, uniquingKeysWith: { first, _ in first })
+        let result: InboundCommitResult
         do {
-            try await store.commitInbound(InboundCommit(payload: body, receivedAt: Date(), unroutablePhoneNumberIDs: unknownIDs))
+            let commit = try ClientEvents.inboundCommit(
+                payload: payload, raw: body, channels: routed, receivedAt: Date(),
+                mediaURL: { channel, media in mediaLinks.url(channelID: channel.id, media: media) })
+            result = try await store.commitInbound(commit)
         } catch {
             metrics.recordInboundWebhook(result: "store_failed")
+            context.logger.error("webhook commit failed", metadata: ["error": "\(error)"])
             throw BridgeError.storeUnavailable
         }
+        if result.queuedDeliveries > 0 { signal.notify() }
+        metrics.recordInboundEvents(result)
+        await learnDisplayNumbers(payload: payload, channels: routed, logger: context.logger)
         if !unknownIDs.isEmpty {
             context.logger.warning("webhook for unknown phone number ids", metadata: ["count": "\(unknownIDs.count)"])
             metrics.recordInboundWebhook(result: "unroutable")
         }
-        let statuses = payload.entry.flatMap(\.changes).compactMap(\.value.statuses).joined()
         context.logger.info(
             "webhook committed",
-            metadata: ["statuses": "\(statuses.count)", "channels": "\(known.map(\.id).joined(separator: ","))"])
+            metadata: [
+                "messages": "\(result.newMessages)", "statuses": "\(result.newStatuses)",
+                "duplicates": "\(result.duplicateMessages + result.duplicateStatuses)",
+                "queued": "\(result.queuedDeliveries)",
+            ])
         metrics.recordInboundWebhook(result: "accepted")
         return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+    }
+
+    /// Keeps each channel's display number (the `author` of echoes) as Meta reports it.
+    private func learnDisplayNumbers(payload: CloudWebhookPayload, channels: [String: ChannelRecord], logger: Logger) async {
+        for metadata in payload.entry.flatMap(\.changes).compactMap(\.value.metadata) {
+            guard let number = metadata.displayPhoneNumber?.filter(\.isNumber), !number.isEmpty,
+                var channel = channels[metadata.phoneNumberID], channel.settings.displayPhoneNumber != number
+            else { continue }
+            channel.settings.displayPhoneNumber = number
+            do {
+                try await store.updateSettings(channelID: channel.id, settings: channel.settings)
+            } catch {
+                logger.warning("could not store the display number", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func channels(for phoneNumberIDs: [String]) async throws -> ([ChannelRecord], [String]) {

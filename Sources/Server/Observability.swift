@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Prometheus
+import Store
 
 /// Request metrics for `/metrics`, on a registry of the application's own (no global state).
 ///
@@ -41,6 +42,36 @@ struct BridgeMetrics: Sendable {
             descriptor: .init(metricName: "bridge_inbound_webhooks", unitName: "total", helpText: "Meta webhook POSTs by result"),
             labels: [("result", result)]
         ).increment()
+    }
+
+    /// Counts what a committed Meta delivery produced.
+    func recordInboundEvents(_ result: InboundCommitResult) {
+        let events = registry.makeCounter(
+            descriptor: .init(metricName: "bridge_meta_events", unitName: "total", helpText: "Meta messages and statuses received, by outcome"),
+            labels: [("outcome", "new")])
+        events.increment(by: Int64(result.newMessages + result.newStatuses))
+        registry.makeCounter(
+            descriptor: .init(metricName: "bridge_meta_events", unitName: "total", helpText: "Meta messages and statuses received, by outcome"),
+            labels: [("outcome", "duplicate")]
+        ).increment(by: Int64(result.duplicateMessages + result.duplicateStatuses))
+    }
+
+    /// Counts delivery attempts' results (`delivered`, `retried`, `dead_lettered`).
+    func recordDelivery(_ result: String) {
+        registry.makeCounter(
+            descriptor: .init(metricName: "bridge_webhook_deliveries", unitName: "total", helpText: "Client webhook delivery attempts by result"),
+            labels: [("result", result)]
+        ).increment()
+    }
+
+    /// Sets the outbox gauges.
+    func recordOutbox(_ stats: OutboxStats) {
+        registry.makeGauge(descriptor: .init(metricName: "bridge_outbox_pending", unitName: "events", helpText: "Client webhook deliveries waiting"))
+            .set(Double(stats.pending))
+        registry.makeGauge(descriptor: .init(metricName: "bridge_outbox_dead", unitName: "events", helpText: "Dead-lettered client webhook deliveries"))
+            .set(Double(stats.dead))
+        registry.makeGauge(descriptor: .init(metricName: "bridge_outbox_oldest_pending_age", unitName: "seconds", helpText: "Age of the oldest waiting delivery"))
+            .set(stats.oldestPendingAge)
     }
 
     func text() -> String {

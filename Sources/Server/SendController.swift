@@ -1,4 +1,5 @@
 import Cloud
+import Delivery
 import Foundation
 import Hummingbird
 import Logging
@@ -11,6 +12,7 @@ struct SendController: Sendable {
     let cloud: CloudClient
     let store: any BridgeStore
     let metrics: BridgeMetrics
+    let signal: DeliverySignal
 
     func register(on group: RouterGroup<BridgeRequestContext>) {
         for operation in SendOperation.allCases {
@@ -32,20 +34,23 @@ struct SendController: Sendable {
         let reply = ReplyTranslation.sendReply(outcome, recipient: translated.recipient)
         metrics.recordUpstream(operation: operation.rawValue, outcome: Self.outcomeLabel(outcome))
         if reply.sent, let id = reply.id {
-            await record(
-                StoredMessage(
-                    channelID: channel.id, id: id, chatID: translated.recipient.chatId, fromMe: true,
-                    type: translated.historyType, body: translated.historyBody, quotedMsgID: translated.quotedMsgId,
-                    time: Date()),
-                logger: context.logger)
+            await record(translated, id: id, channel: channel, logger: context.logger)
         }
         return reply
     }
 
-    /// A sent message is the client's to know about even if the history write fails: log, don't fail.
-    private func record(_ message: StoredMessage, logger: Logger) async {
+    /// Keeps the sent message in the history and queues its echo (`fromMe` true, `self` 1). The message
+    /// was sent, so the client gets its wamid even if this write fails: log, don't fail.
+    private func record(_ sent: SendOperation.Translated, id: String, channel: ChannelRecord, logger: Logger) async {
+        let now = Date()
         do {
-            try await store.recordMessage(message)
+            let echo = try ClientEvents.queued(ClientEvents.echo(of: sent, id: id, channel: channel, time: now), channel: channel)
+            try await store.recordMessage(
+                StoredMessage(
+                    channelID: channel.id, id: id, chatID: sent.recipient.chatId, fromMe: true, type: sent.historyType,
+                    body: sent.historyBody, quotedMsgID: sent.quotedMsgId, time: now),
+                events: echo.map { [$0] } ?? [])
+            if echo != nil { signal.notify() }
         } catch {
             logger.error("could not record sent message", metadata: ["error": "\(error)"])
         }

@@ -19,6 +19,10 @@ public protocol BridgeStore: Sendable {
     func channels() async throws -> [ChannelRecord]
     /// Removes a channel; `false` when there was none.
     func removeChannel(id: String) async throws -> Bool
+    /// Replaces a channel's settings; throws ``StoreError/channelNotFound(id:)``.
+    func updateSettings(channelID: String, settings: ChannelSettings) async throws
+    /// A random secret of this installation, created on first use (signs media links).
+    func installationSecret(named name: String) async throws -> String
     /// Replaces a channel's token hash; throws ``StoreError/channelNotFound(id:)``.
     func replaceTokenHash(channelID: String, tokenHash: String) async throws
 

@@ -51,11 +51,14 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
     public var ackNotificationsOn: Bool
     /// Push `viewed` instead of `read` in acks, for clients written against 1MSG 2.39.
     public var readAckAsViewed: Bool
+    /// The business number as WhatsApp shows it (learned from Meta's webhooks), the `author` of echoes.
+    public var displayPhoneNumber: String?
 
-    public init(webhookURLs: [String] = [], ackNotificationsOn: Bool = true, readAckAsViewed: Bool = false) {
+    public init(webhookURLs: [String] = [], ackNotificationsOn: Bool = true, readAckAsViewed: Bool = false, displayPhoneNumber: String? = nil) {
         self.webhookURLs = webhookURLs
         self.ackNotificationsOn = ackNotificationsOn
         self.readAckAsViewed = readAckAsViewed
+        self.displayPhoneNumber = displayPhoneNumber
     }
 
     public init(from decoder: any Decoder) throws {
@@ -63,6 +66,7 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         webhookURLs = try container.decodeIfPresent([String].self, forKey: .webhookURLs) ?? []
         ackNotificationsOn = try container.decodeIfPresent(Bool.self, forKey: .ackNotificationsOn) ?? true
         readAckAsViewed = try container.decodeIfPresent(Bool.self, forKey: .readAckAsViewed) ?? false
+        displayPhoneNumber = try container.decodeIfPresent(String.self, forKey: .displayPhoneNumber)
     }
 }
 

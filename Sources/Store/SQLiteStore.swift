@@ -83,6 +83,7 @@ public final class SQLiteStore: BridgeStore {
                 );
                 CREATE INDEX outbox_line ON outbox (state, channel_id, url, chat_id, id);
                 CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+                CREATE TABLE installation_secrets (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 """)
         }
         try await run { [pool] in try migrator.migrate(pool) }
@@ -134,6 +135,24 @@ public final class SQLiteStore: BridgeStore {
         try await write { db in
             try db.execute(sql: "DELETE FROM channels WHERE id = ?", arguments: [id])
             return db.changesCount > 0
+        }
+    }
+
+    public func updateSettings(channelID: String, settings: ChannelSettings) async throws {
+        let encoded = try Self.encode(settings)
+        try await write { db in
+            try db.execute(sql: "UPDATE channels SET settings = ? WHERE id = ?", arguments: [encoded, channelID])
+            if db.changesCount == 0 { throw StoreError.channelNotFound(id: channelID) }
+        }
+    }
+
+    public func installationSecret(named name: String) async throws -> String {
+        let candidate = ChannelToken.generate() + ChannelToken.generate()
+        return try await write { db in
+            try db.execute(
+                sql: "INSERT INTO installation_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                arguments: [name, candidate])
+            return try String.fetchOne(db, sql: "SELECT value FROM installation_secrets WHERE name = ?", arguments: [name]) ?? candidate
         }
     }
 

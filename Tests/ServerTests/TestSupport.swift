@@ -153,3 +153,13 @@ func eventually(seconds: Double = 10, _ condition: @Sendable () async throws -> 
     }
     return try await condition()
 }
+
+/// Waits until `condition` holds, checking every 20 ms, for at most `seconds`.
+func eventually(seconds: Double = 10, _ condition: @Sendable () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
+}

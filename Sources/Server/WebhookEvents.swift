@@ -1,0 +1,75 @@
+import Cloud
+import Foundation
+import OneMsg
+import Store
+import Translation
+
+/// Turns 1MSG events into outbox entries for a channel, applying the channel's settings.
+enum ClientEvents {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }()
+
+    /// A `messages` webhook with one item; `nil` when the channel has no webhook URL.
+    static func queued(_ event: MessageEvent, channel: ChannelRecord) throws -> QueuedEvent? {
+        guard !channel.settings.webhookURLs.isEmpty else { return nil }
+        let body = try encoder.encode(MessagesWebhook(instanceId: channel.id, messages: [event]))
+        return QueuedEvent(channelID: channel.id, urls: channel.settings.webhookURLs, chatID: event.chatId, body: Array(body))
+    }
+
+    /// An `ack` webhook with one item; `nil` when acks are off or there is no webhook URL.
+    /// `read` becomes `viewed` for channels that ask for 1MSG 2.39's wording.
+    static func queued(_ ack: AckEvent, channel: ChannelRecord) throws -> QueuedEvent? {
+        guard channel.settings.ackNotificationsOn, !channel.settings.webhookURLs.isEmpty else { return nil }
+        var ack = ack
+        if channel.settings.readAckAsViewed, ack.status == "read" { ack.status = "viewed" }
+        let body = try encoder.encode(AckWebhook(instanceId: channel.id, ack: [ack]))
+        return QueuedEvent(channelID: channel.id, urls: channel.settings.webhookURLs, chatID: ack.chatId, body: Array(body))
+    }
+
+    /// The `messages` item 1MSG pushes for a message sent through the API (`fromMe` true, `self` 1).
+    static func echo(of sent: SendOperation.Translated, id: String, channel: ChannelRecord, time: Date) -> MessageEvent {
+        let business = channel.settings.displayPhoneNumber.map { "\($0)@c.us" } ?? ""
+        return MessageEvent(
+            id: id, body: sent.historyBody, fromMe: true, selfFlag: 1, isForwarded: false, author: business,
+            chatId: sent.recipient.chatId, time: Int(time.timeIntervalSince1970), type: sent.historyType,
+            senderName: channel.settings.displayPhoneNumber ?? "", chatName: sent.recipient.chatId.split(separator: "@").first.map(String.init) ?? "",
+            quotedMsgId: sent.quotedMsgId)
+    }
+
+    /// Everything one verified Meta delivery produces, ready to commit in one transaction.
+    static func inboundCommit(
+        payload: CloudWebhookPayload, raw: [UInt8], channels: [String: ChannelRecord], receivedAt: Date,
+        mediaURL: (ChannelRecord, InboundMedia) -> String
+    ) throws -> InboundCommit {
+        var commit = InboundCommit(payload: raw, receivedAt: receivedAt)
+        for change in payload.entry.flatMap(\.changes) {
+            guard let phoneNumberID = change.value.metadata?.phoneNumberID else { continue }
+            guard let channel = channels[phoneNumberID] else {
+                if !commit.unroutablePhoneNumberIDs.contains(phoneNumberID) {
+                    commit.unroutablePhoneNumberIDs.append(phoneNumberID)
+                }
+                continue
+            }
+            let events = InboundTranslation.events(from: change.value, field: change.field) { mediaURL(channel, $0) }
+            for message in events.messages {
+                commit.messages.append(InboundMessageCommit(
+                    message: StoredMessage(
+                        channelID: channel.id, id: message.id, chatID: message.chatId, fromMe: message.fromMe,
+                        type: message.type, body: message.body, quotedMsgID: message.quotedMsgId,
+                        time: Date(timeIntervalSince1970: TimeInterval(message.time))),
+                    event: try queued(message, channel: channel)))
+            }
+            guard change.field == "messages" else { continue }
+            for (status, ack) in zip(change.value.statuses ?? [], events.acks) {
+                commit.statuses.append(StatusCommit(
+                    channelID: channel.id, messageID: status.id, status: status.status,
+                    rank: AckRank.rank(status.status), raw: Array(try encoder.encode(status)),
+                    event: try queued(ack, channel: channel)))
+            }
+        }
+        return commit
+    }
+}
