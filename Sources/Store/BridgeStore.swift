@@ -21,6 +21,8 @@ public protocol BridgeStore: Sendable {
     func removeChannel(id: String) async throws -> Bool
     /// Replaces a channel's settings; throws ``StoreError/channelNotFound(id:)``.
     func updateSettings(channelID: String, settings: ChannelSettings) async throws
+    /// Replaces a channel's Meta credentials; throws ``StoreError/channelNotFound(id:)``.
+    func updateCredentials(channelID: String, accessToken: String, appSecret: String, verifyToken: String) async throws
     /// A random secret of this installation, created on first use (signs media links).
     func installationSecret(named name: String) async throws -> String
     /// Replaces a channel's token hash; throws ``StoreError/channelNotFound(id:)``.

@@ -146,6 +146,15 @@ public final class SQLiteStore: BridgeStore {
         }
     }
 
+    public func updateCredentials(channelID: String, accessToken: String, appSecret: String, verifyToken: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE channels SET access_token = ?, app_secret = ?, verify_token = ? WHERE id = ?",
+                arguments: [accessToken, appSecret, verifyToken, channelID])
+            if db.changesCount == 0 { throw StoreError.channelNotFound(id: channelID) }
+        }
+    }
+
     public func installationSecret(named name: String) async throws -> String {
         let candidate = ChannelToken.generate() + ChannelToken.generate()
         return try await write { db in

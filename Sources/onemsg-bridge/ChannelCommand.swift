@@ -7,7 +7,7 @@ struct ChannelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "channel",
         abstract: "Manage 1MSG channels (each backed by one WhatsApp business number).",
-        subcommands: [Add.self, List.self, Remove.self, RotateToken.self]
+        subcommands: [Add.self, List.self, Update.self, Remove.self, RotateToken.self]
     )
 
     static func openStore(_ options: DatabaseOptions) async throws -> any BridgeStore {
@@ -87,6 +87,43 @@ struct ChannelCommand: AsyncParsableCommand {
                     masked(channel.appSecret), String(channel.settings.webhookURLs.count),
                 ].joined(separator: "\t"))
             }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change a channel's Meta credentials or client webhook URLs; options not given stay as they are.")
+        @Option(help: "Channel id.") var id: String
+        @Option(help: "New Meta access token.") var accessToken: String?
+        @Option(help: "New Meta app secret.") var appSecret: String?
+        @Option(help: "New verify token.") var verifyToken: String?
+        @Option(help: "Client webhook URL (repeatable, at most 5); replaces the list.") var webhookUrl: [String] = []
+        @Flag(help: "Remove every client webhook URL.") var clearWebhooks = false
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard webhookUrl.count <= 5 else { throw ValidationError("at most 5 --webhook-url values") }
+            for url in webhookUrl where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+                throw ValidationError("--webhook-url must be an http(s) URL: \(url)")
+            }
+            if clearWebhooks, !webhookUrl.isEmpty { throw ValidationError("--clear-webhooks and --webhook-url exclude each other") }
+        }
+
+        func run() async throws {
+            let store = try await ChannelCommand.openStore(database)
+            guard var channel = try await store.channel(id: id) else {
+                throw CommandFailure("channel update: no channel with id \"\(id)\"")
+            }
+            if !webhookUrl.isEmpty || clearWebhooks {
+                channel.settings.webhookURLs = webhookUrl
+                try await store.updateSettings(channelID: id, settings: channel.settings)
+            }
+            if accessToken != nil || appSecret != nil || verifyToken != nil {
+                try await store.updateCredentials(
+                    channelID: id, accessToken: accessToken ?? channel.accessToken, appSecret: appSecret ?? channel.appSecret,
+                    verifyToken: verifyToken ?? channel.verifyToken)
+            }
+            print("Updated channel \(id).")
         }
     }
 

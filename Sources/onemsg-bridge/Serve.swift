@@ -34,6 +34,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Upstream total timeout in seconds (env BRIDGE_UPSTREAM_TIMEOUT; default 30).")
     var upstreamTimeout: Double?
 
+    @Option(help: "Hours a client webhook delivery is retried before it becomes a dead letter (env BRIDGE_WEBHOOK_RETRY_HOURS; default 24).")
+    var webhookRetryHours: Double?
+
+    @Option(help: "Longest wait between two delivery attempts, in seconds (env BRIDGE_WEBHOOK_RETRY_MAX_DELAY; default 600).")
+    var webhookRetryMaxDelay: Double?
+
+    @Option(help: "Time limit of one delivery attempt, in seconds (env BRIDGE_WEBHOOK_TIMEOUT; default 10).")
+    var webhookTimeout: Double?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env BRIDGE_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -65,6 +74,16 @@ struct Serve: AsyncParsableCommand {
         {
             config.upstreamTimeout = .milliseconds(Int64(seconds * 1000))
         }
+        if let hours = try seconds(webhookRetryHours, "BRIDGE_WEBHOOK_RETRY_HOURS") {
+            config.retryPolicy.maxAge = .milliseconds(Int64(hours * 3_600_000))
+        }
+        if let delay = try seconds(webhookRetryMaxDelay, "BRIDGE_WEBHOOK_RETRY_MAX_DELAY") {
+            config.retryPolicy.maxDelay = .milliseconds(Int64(delay * 1000))
+            config.retryPolicy.firstDelay = min(config.retryPolicy.firstDelay, config.retryPolicy.maxDelay)
+        }
+        if let timeout = try seconds(webhookTimeout, "BRIDGE_WEBHOOK_TIMEOUT") {
+            config.retryPolicy.attemptTimeout = .milliseconds(Int64(timeout * 1000))
+        }
         if let level = logLevel ?? Environment.value("BRIDGE_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ValidationError("log level must be one of trace, debug, info, notice, warning, error, critical")
@@ -72,6 +91,13 @@ struct Serve: AsyncParsableCommand {
             config.logLevel = parsed
         }
         return config
+    }
+
+    /// A positive number from a flag or its environment variable.
+    private func seconds(_ flag: Double?, _ variable: String) throws -> Double? {
+        guard let value = try flag ?? Environment.value(variable).map({ try parse(Double.self, $0, variable) }) else { return nil }
+        guard value > 0 else { throw ValidationError("\(variable) must be positive") }
+        return value
     }
 
     private func parse<T: LosslessStringConvertible>(_ type: T.Type, _ text: String, _ name: String) throws -> T {
