@@ -29,6 +29,9 @@ public enum CloudSimulator {
         router.post(":version/:phoneNumberID/messages") { request, context in
             try await handleMessage(request: request, context: context, state: state, poster: poster)
         }
+        router.post("sandbox/inbound") { request, _ in
+            try await injectInbound(request: request, state: state, poster: poster)
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "cloud-api-simulator"),
@@ -69,6 +72,45 @@ public enum CloudSimulator {
             contacts: [.init(input: to, waID: to.filter(\.isNumber))],
             messages: [.init(id: wamid, messageStatus: "accepted")])
         return json200(reply)
+    }
+
+    /// `POST /sandbox/inbound` (form or query: `from`, `text`, `name`, optional `phone_number_id`): a customer
+    /// writes to the business; the simulator posts the signed `messages` webhook Meta would send.
+    static func injectInbound(request: Request, state: SimulatorState, poster: StatusWebhookPoster) async throws -> Response {
+        var request = request
+        let body = try await request.collectBody(upTo: 1 << 20)
+        var fields: [String: String] = [:]
+        for text in [request.uri.query ?? "", String(buffer: body)] {
+            for pair in text.split(separator: "&") {
+                let parts = pair.split(separator: "=", maxSplits: 1).map {
+                    String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+                }
+                if parts.count == 2 { fields[parts[0]] = parts[1] }
+            }
+        }
+        guard let from = fields["from"]?.filter(\.isNumber), !from.isEmpty else {
+            return error(400, code: 100, "from (the customer's number) is required")
+        }
+        guard let number = state.number(fields["phone_number_id"] ?? "") ?? state.firstNumber else {
+            return error(400, code: 100, "no such phone_number_id in the simulator")
+        }
+        guard state.webhookURL.url != nil else {
+            return error(409, code: 100, "the simulator has no webhook URL to post to")
+        }
+        let wamid = state.nextWamid()
+        let message = CloudWebhookPayload.InboundMessage(
+            id: wamid, from: from, timestamp: String(Int(Date().timeIntervalSince1970)), type: "text",
+            text: .init(body: fields["text"] ?? "Hello from the sandbox"))
+        let payload = CloudWebhookPayload(entry: [
+            .init(id: number.wabaID, changes: [
+                .init(field: "messages", value: .init(
+                    metadata: .init(displayPhoneNumber: number.displayPhoneNumber, phoneNumberID: number.phoneNumberID),
+                    contacts: [.init(profile: .init(name: fields["name"] ?? "Sandbox Customer"), waID: from)],
+                    messages: [message]))
+            ])
+        ])
+        let status = await poster.post(payload, signedFor: number)
+        return json200(["id": wamid, "webhookStatus": String(status)])
     }
 
     static func respond(_ scripted: ScriptedResponse) -> Response {
@@ -188,7 +230,6 @@ final class StatusWebhookPoster: Service {
     }
 
     private func post(status: String, for pending: Pending) async {
-        guard let url = state.webhookURL.url else { return }
         let payload = CloudWebhookPayload(entry: [
             .init(id: pending.number.wabaID, changes: [
                 .init(field: "messages", value: .init(
@@ -199,21 +240,29 @@ final class StatusWebhookPoster: Service {
                         pricing: .init(billable: true, pricingModel: "PMP", category: "service"))]))
             ])
         ])
+        await post(payload, signedFor: pending.number)
+    }
+
+    /// Posts a webhook payload signed with the number's app secret; returns the HTTP status (0 on failure).
+    @discardableResult
+    func post(_ payload: CloudWebhookPayload, signedFor number: SimulatedNumber) async -> Int {
+        guard let url = state.webhookURL.url else { return 0 }
         do {
             let body = try JSONEncoder().encode(payload)
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "X-Hub-Signature-256", value: WebhookSignature.header(for: Array(body), appSecret: pending.number.appSecret))
+            request.headers.add(name: "X-Hub-Signature-256", value: WebhookSignature.header(for: Array(body), appSecret: number.appSecret))
             request.body = .bytes(ByteBuffer(bytes: body))
             let response = try await httpClient.execute(request, timeout: .seconds(10))
             _ = try await response.body.collect(upTo: 1024 * 1024)
             if response.status.code != 200 {
-                logger.warning("sandbox status webhook refused", metadata: ["http.status": "\(response.status.code)"])
+                logger.warning("sandbox webhook refused", metadata: ["http.status": "\(response.status.code)"])
             }
+            return Int(response.status.code)
         } catch {
-            logger.warning("sandbox status webhook failed", metadata: ["error.type": "\(type(of: error))"])
+            logger.warning("sandbox webhook failed", metadata: ["error.type": "\(type(of: error))"])
+            return 0
         }
     }
 }
-

@@ -67,6 +67,11 @@ public final class SimulatorState: Sendable {
         contents.withLock { $0.numbers[phoneNumberID] }
     }
 
+    /// The number registered first (by id order), for requests that name none.
+    public var firstNumber: SimulatedNumber? {
+        contents.withLock { $0.numbers.values.min { $0.phoneNumberID < $1.phoneNumberID } }
+    }
+
     /// Every request received so far, oldest first.
     public var requests: [RecordedRequest] {
         contents.withLock { $0.requests }

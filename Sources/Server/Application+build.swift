@@ -28,18 +28,20 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
 
     let graphURL = LateBoundURL(config.sandbox ? nil : config.graphURL)
     var services: [any Service] = [HTTPClientService(client: httpClient)]
-    var sandboxSetup: SandboxSetup?
+    var announcer: SandboxAnnouncer?
     if config.sandbox {
         let setup = try await SandboxSetup.prepare(store: store)
+        let sandboxAnnouncer = SandboxAnnouncer(setup: setup, announce: config.announce)
         let simulator = CloudSimulator.buildApplication(
             state: setup.state, httpClient: httpClient, statusDelay: config.sandboxStatusDelay, logger: logger
         ) { port in
             graphURL.set("http://127.0.0.1:\(port)")
+            sandboxAnnouncer.simulatorRunning(at: "http://127.0.0.1:\(port)")
         }
         services.append(simulator)
-        sandboxSetup = setup
+        announcer = sandboxAnnouncer
     }
-    let sandbox = sandboxSetup
+    let sandbox = announcer
     let serverLogger = logger
 
     let metrics = BridgeMetrics()
@@ -69,8 +71,8 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
             let base = config.publicURL?.trimmingSuffix("/") ?? "http://\(config.host):\(port)"
             if publicURL.url == nil { publicURL.set(base) }
             if let sandbox {
-                sandbox.state.webhookURL.set("http://127.0.0.1:\(port)/cloud/webhook")
-                config.announce(sandbox.banner(baseURL: base))
+                sandbox.setup.state.webhookURL.set("http://127.0.0.1:\(port)/cloud/webhook")
+                sandbox.bridgeRunning(at: base)
             }
             serverLogger.info("onemsg-bridge listening", metadata: ["address": "\(config.host):\(port)"])
         },

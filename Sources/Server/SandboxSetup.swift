@@ -1,5 +1,6 @@
 import Sandbox
 import Store
+import Synchronization
 
 /// The sandbox's demo channel and simulator state: created on first start, given a fresh token on
 /// every start (only its hash is stored, so a new one is the only one that can be printed).
@@ -33,13 +34,45 @@ struct SandboxSetup: Sendable {
         return SandboxSetup(state: state, token: token)
     }
 
-    func banner(baseURL: String) -> String {
+    func banner(baseURL: String, simulatorURL: String) -> String {
         """
         onemsg-bridge sandbox is running (simulated Cloud API, no Meta account needed)
           channel id: \(Self.channelID)
           token:      \(token)   (new on every sandbox start)
-          try it:
+          send a message:
             curl -X POST '\(baseURL)/\(Self.channelID)/sendMessage?token=\(token)' -d 'phone=12020721369&body=hi'
+          receive 1MSG webhooks (messages and acks) at your URL:
+            onemsg-bridge channel update --id \(Self.channelID) --webhook-url http://127.0.0.1:9000/hook
+          simulate a customer writing to you:
+            curl -X POST '\(simulatorURL)/sandbox/inbound' -d 'from=12020721369&text=hello'
         """
+    }
+}
+
+/// Prints the sandbox banner once both the bridge's and the simulator's addresses are known
+/// (the two servers start concurrently on their own ports).
+final class SandboxAnnouncer: Sendable {
+    private let addresses = Mutex<(bridge: String?, simulator: String?, done: Bool)>((nil, nil, false))
+    let setup: SandboxSetup
+    let announce: @Sendable (String) -> Void
+
+    init(setup: SandboxSetup, announce: @escaping @Sendable (String) -> Void) {
+        self.setup = setup
+        self.announce = announce
+    }
+
+    func bridgeRunning(at url: String) { update { $0.bridge = url } }
+    func simulatorRunning(at url: String) { update { $0.simulator = url } }
+
+    private func update(_ change: (inout (bridge: String?, simulator: String?, done: Bool)) -> Void) {
+        let ready = addresses.withLock { state -> (String, String)? in
+            change(&state)
+            guard !state.done, let bridge = state.bridge, let simulator = state.simulator else { return nil }
+            state.done = true
+            return (bridge, simulator)
+        }
+        if let (bridge, simulator) = ready {
+            announce(setup.banner(baseURL: bridge, simulatorURL: simulator))
+        }
     }
 }

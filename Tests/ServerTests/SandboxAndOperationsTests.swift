@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -15,6 +16,7 @@ struct SandboxAndOperationsTests {
         config.sandboxStatusDelay = .milliseconds(10)
         let app = try await buildApplication(config)
         try await app.test(.live) { client in
+            #expect(await eventually { logs.text.contains("curl -X POST") })
             let banner = try #require(logs.text.components(separatedBy: "\n").first { $0.contains("curl -X POST") })
             let token = try #require(banner.firstMatch(of: /token=([A-Za-z0-9]+)/)?.output.1)
             #expect(banner.contains("/sandbox/sendMessage?token="))
@@ -37,6 +39,39 @@ struct SandboxAndOperationsTests {
         }
     }
 
+    @Test(".live sandbox: the banner's inbound curl line makes the simulator post a signed message that reaches the client webhook")
+    func sandboxInbound() async throws {
+        let world = try await TestWorld.make()
+        let logs = LogCapture()
+        let receiver = WebhookReceiver()
+        var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
+        config.sandbox = true
+        let app = try await buildApplication(config)
+        try await receiver.run { hook in
+            try await app.test(.live) { _ in
+                #expect(await eventually { logs.text.contains("/sandbox/inbound") })
+                let line = try #require(logs.text.components(separatedBy: "\n").first { $0.contains("/sandbox/inbound") })
+                let url = String(try #require(line.firstMatch(of: /'(http[^']+)'/)?.output.1))
+                let store = try world.store()
+                var channel = try #require(try await store.channel(id: "sandbox"))
+                channel.settings.webhookURLs = [hook]
+                try await store.updateSettings(channelID: "sandbox", settings: channel.settings)
+
+                var request = HTTPClientRequest(url: url)
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                request.body = .bytes(ByteBuffer(string: "from=12020721369&text=hello+bridge&name=Ana"))
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                #expect(response.status == .ok)
+                #expect(await eventually { !receiver.items("messages").isEmpty })
+            }
+        }
+        let item = try #require(receiver.items("messages").first)
+        #expect(item["body"] as? String == "hello bridge")
+        #expect(item["senderName"] as? String == "Ana")
+        #expect(item["chatId"] as? String == "12020721369@c.us")
+    }
+
     @Test("a second sandbox start keeps the demo channel and issues a new token")
     func sandboxRestart() async throws {
         let world = try await TestWorld.make()
@@ -46,7 +81,9 @@ struct SandboxAndOperationsTests {
             var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
             config.sandbox = true
             let app = try await buildApplication(config)
-            try await app.test(.live) { _ in }
+            try await app.test(.live) { _ in
+                #expect(await eventually { logs.text.contains("token=") })
+            }
             tokens.append(String(try #require(logs.text.firstMatch(of: /token=([A-Za-z0-9]+)/)?.output.1)))
         }
         #expect(tokens[0] != tokens[1])
