@@ -101,6 +101,17 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
+        .executableTarget(
+            name: "bridge-bench",
+            dependencies: [
+                "Cloud",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
         .testTarget(
             name: "OneMsgTests",
             dependencies: ["OneMsg"],

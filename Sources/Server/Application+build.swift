@@ -118,6 +118,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     let oneMsg = router.group()
         .add(middleware: OneMsgAuthMiddleware(channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes))
     SendController(cloud: parts.cloud, store: store, metrics: metrics, signal: parts.signal).register(on: oneMsg)
+    HistoryController(store: store).register(on: oneMsg)
     return router
 }
 

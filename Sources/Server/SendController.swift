@@ -44,11 +44,13 @@ struct SendController: Sendable {
     private func record(_ sent: SendOperation.Translated, id: String, channel: ChannelRecord, logger: Logger) async {
         let now = Date()
         do {
-            let echo = try ClientEvents.queued(ClientEvents.echo(of: sent, id: id, channel: channel, time: now), channel: channel)
+            let item = ClientEvents.echo(of: sent, id: id, channel: channel, time: now)
+            let echo = try ClientEvents.queued(item, channel: channel)
             try await store.recordMessage(
                 StoredMessage(
                     channelID: channel.id, id: id, chatID: sent.recipient.chatId, fromMe: true, type: sent.historyType,
-                    body: sent.historyBody, quotedMsgID: sent.quotedMsgId, time: now),
+                    body: sent.historyBody, quotedMsgID: sent.quotedMsgId, time: now,
+                    event: Array(try ClientEvents.encoder.encode(item))),
                 events: echo.map { [$0] } ?? [])
             if echo != nil { signal.notify() }
         } catch {

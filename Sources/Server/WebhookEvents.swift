@@ -59,7 +59,8 @@ enum ClientEvents {
                     message: StoredMessage(
                         channelID: channel.id, id: message.id, chatID: message.chatId, fromMe: message.fromMe,
                         type: message.type, body: message.body, quotedMsgID: message.quotedMsgId,
-                        time: Date(timeIntervalSince1970: TimeInterval(message.time))),
+                        time: Date(timeIntervalSince1970: TimeInterval(message.time)),
+                        event: Array(try encoder.encode(message))),
                     event: try queued(message, channel: channel)))
             }
             guard change.field == "messages" else { continue }

@@ -35,6 +35,8 @@ public protocol BridgeStore: Sendable {
 
     /// The messages of a channel, oldest first.
     func messages(channelID: String) async throws -> [StoredMessage]
+    /// The messages of a channel matching a `GET /messages` query.
+    func history(channelID: String, query: HistoryQuery) async throws -> [HistoryEntry]
 
     /// Commits a raw Meta webhook body, its messages, statuses and the events they produce, in one
     /// transaction. Messages already known by wamid and statuses known by (wamid, status) are dropped.

@@ -82,8 +82,10 @@ public struct StoredMessage: Sendable, Hashable {
     public var body: String
     public var quotedMsgID: String?
     public var time: Date
+    /// The 1MSG `messages` item as JSON, served by `GET /messages`.
+    public var event: [UInt8]?
 
-    public init(channelID: String, id: String, chatID: String, fromMe: Bool, type: String, body: String, quotedMsgID: String?, time: Date) {
+    public init(channelID: String, id: String, chatID: String, fromMe: Bool, type: String, body: String, quotedMsgID: String?, time: Date, event: [UInt8]? = nil) {
         self.channelID = channelID
         self.id = id
         self.chatID = chatID
@@ -92,6 +94,36 @@ public struct StoredMessage: Sendable, Hashable {
         self.body = body
         self.quotedMsgID = quotedMsgID
         self.time = time
+        self.event = event
+    }
+}
+
+/// Filters of `GET /messages`, as 1MSG defines them.
+public struct HistoryQuery: Sendable, Hashable {
+    /// Newest first instead of oldest first.
+    public var last = false
+    /// Only messages numbered above this one.
+    public var afterMessageNumber: Int64?
+    /// Only messages numbered at or above this one.
+    public var fromMessageNumber: Int64?
+    /// At most this many; `nil` for all.
+    public var limit: Int? = 100
+    public var chatID: String?
+    public var minTime: Date?
+    public var maxTime: Date?
+    public var messageID: String?
+
+    public init() {}
+}
+
+/// A history row: the per-channel number and the message.
+public struct HistoryEntry: Sendable, Hashable {
+    public var messageNumber: Int64
+    public var message: StoredMessage
+
+    public init(messageNumber: Int64, message: StoredMessage) {
+        self.messageNumber = messageNumber
+        self.message = message
     }
 }
 

@@ -86,6 +86,12 @@ public final class SQLiteStore: BridgeStore {
                 CREATE TABLE installation_secrets (name TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration("v3-history-events") { db in
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN event BLOB;
+                CREATE INDEX messages_chat ON messages (channel_id, chat_id, message_number);
+                """)
+        }
         try await run { [pool] in try migrator.migrate(pool) }
     }
 
@@ -338,14 +344,16 @@ public final class SQLiteStore: BridgeStore {
         let next = try Int64.fetchOne(
             db, sql: "SELECT COALESCE(MAX(message_number), 0) + 1 FROM messages WHERE channel_id = ?",
             arguments: [message.channelID]) ?? 1
+        let event: Data? = message.event.map { Data($0) }
+        let time: Double = message.time.timeIntervalSince1970
         try db.execute(
             sql: """
-                INSERT INTO messages (channel_id, message_number, id, chat_id, from_me, type, body, quoted_msg_id, time)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO messages (channel_id, message_number, id, chat_id, from_me, type, body, quoted_msg_id, time, event)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 message.channelID, next, message.id, message.chatID, message.fromMe, message.type, message.body,
-                message.quotedMsgID, message.time.timeIntervalSince1970,
+                message.quotedMsgID, time, event,
             ])
         return (next, true)
     }
@@ -377,16 +385,39 @@ public final class SQLiteStore: BridgeStore {
     }
 
     public func messages(channelID: String) async throws -> [StoredMessage] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM messages WHERE channel_id = ? ORDER BY message_number", arguments: [channelID]
-            ).map { row in
-                StoredMessage(
-                    channelID: row["channel_id"], id: row["id"], chatID: row["chat_id"], fromMe: row["from_me"],
-                    type: row["type"], body: row["body"], quotedMsgID: row["quoted_msg_id"],
-                    time: Date(timeIntervalSince1970: row["time"]))
-            }
+        var query = HistoryQuery()
+        query.limit = nil
+        return try await history(channelID: channelID, query: query).map(\.message)
+    }
+
+    public func history(channelID: String, query: HistoryQuery) async throws -> [HistoryEntry] {
+        var conditions = ["channel_id = ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [channelID]
+        if let after = query.afterMessageNumber { conditions.append("message_number > ?"); arguments.append(after) }
+        if let from = query.fromMessageNumber { conditions.append("message_number >= ?"); arguments.append(from) }
+        if let chat = query.chatID { conditions.append("chat_id = ?"); arguments.append(chat) }
+        if let min = query.minTime { conditions.append("time >= ?"); arguments.append(min.timeIntervalSince1970) }
+        if let max = query.maxTime { conditions.append("time <= ?"); arguments.append(max.timeIntervalSince1970) }
+        if let id = query.messageID { conditions.append("id = ?"); arguments.append(id) }
+        let order = query.last ? "DESC" : "ASC"
+        let limit = query.limit.map { " LIMIT \(max($0, 0))" } ?? ""
+        let sql = "SELECT * FROM messages WHERE \(conditions.joined(separator: " AND ")) ORDER BY message_number \(order)\(limit)"
+        let statementArguments = StatementArguments(arguments)
+        return try await read { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.historyEntry)
         }
+    }
+
+    private static func historyEntry(_ row: Row) -> HistoryEntry {
+        let number: Int64 = row["message_number"]
+        let time: Double = row["time"]
+        let event: Data? = row["event"]
+        let message = StoredMessage(
+            channelID: row["channel_id"] as String, id: row["id"] as String, chatID: row["chat_id"] as String,
+            fromMe: row["from_me"] as Bool, type: row["type"] as String, body: row["body"] as String,
+            quotedMsgID: row["quoted_msg_id"] as String?, time: Date(timeIntervalSince1970: time),
+            event: event.map { Array($0) })
+        return HistoryEntry(messageNumber: number, message: message)
     }
 
     public func recentInboundPayloads(limit: Int) async throws -> [[UInt8]] {

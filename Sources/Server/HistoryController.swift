@@ -1,0 +1,111 @@
+import Foundation
+import Hummingbird
+import OneMsg
+import Store
+
+/// `GET /messages` (the channel's history) and `GET /hookInfo` (stored Meta statuses of one message).
+struct HistoryController: Sendable {
+    let store: any BridgeStore
+
+    func register(on group: RouterGroup<BridgeRequestContext>) {
+        group.oneMsgGet("messages") { request, context in try await messages(request: request, context: context) }
+        group.oneMsgGet("hookInfo") { request, context in try await hookInfo(request: request, context: context) }
+    }
+
+    func messages(request: Request, context: BridgeRequestContext) async throws -> Response {
+        let channel = try context.authenticatedChannel()
+        var reader = FieldReader(RequestFields(values: request.uri.queryParameters.reduce(into: [:]) { values, pair in
+            values[String(pair.key)] = .string(String(pair.value))
+        }))
+        var query = HistoryQuery()
+        query.last = reader.bool("last") ?? false
+        query.afterMessageNumber = reader.integer("lastMessageNumber", minimum: 0)
+        query.fromMessageNumber = reader.integer("firstMessageNumber", minimum: 0)
+        if let limit = reader.integer("limit", minimum: 0) { query.limit = limit == 0 ? nil : Int(limit) }
+        if let chat = reader.text("chatId") {
+            if let recipient = Recipient(chatId: chat) { query.chatID = recipient.chatId } else { reader.report("chatId", "must look like <digits>@c.us, <group id>@g.us or <user id>@lid") }
+        }
+        query.minTime = reader.integer("min_time", minimum: 0).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        query.maxTime = reader.integer("max_time", minimum: 0).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        query.messageID = reader.text("msgId")
+        guard reader.problems.isEmpty else { throw BridgeError.invalid(ValidationError(reader.problems)) }
+        let entries: [HistoryEntry]
+        do {
+            entries = try await store.history(channelID: channel.id, query: query)
+        } catch {
+            throw BridgeError.storeUnavailable
+        }
+        return try jsonResponse(["messages": entries.map(Self.historyItem)])
+    }
+
+    func hookInfo(request: Request, context: BridgeRequestContext) async throws -> Response {
+        let channel = try context.authenticatedChannel()
+        guard let messageID = request.uri.queryParameters["messageId"].map(String.init), !messageID.isEmpty else {
+            throw BridgeError.invalid(ValidationError([FieldProblem(field: "messageId", rule: "is required")]))
+        }
+        let hooks: [[UInt8]]
+        do {
+            hooks = try await store.statuses(channelID: channel.id, messageID: messageID)
+        } catch {
+            throw BridgeError.storeUnavailable
+        }
+        let objects = hooks.compactMap { try? JSONDecoder().decode(FieldValue.self, from: Data($0)) }
+        return try jsonResponse(["hooks": FieldValue.array(objects.map(Self.hookItem))])
+    }
+
+    /// A history row as 1MSG's `/messages` shows it: the pushed item plus `messageNumber`, with
+    /// `isForwarded` as an integer (1MSG's history uses 0/1 where webhooks use booleans).
+    static func historyItem(_ entry: HistoryEntry) -> FieldValue {
+        var item: [String: FieldValue] = [:]
+        if let event = entry.message.event, case .object(let members)? = try? JSONDecoder().decode(FieldValue.self, from: Data(event)) {
+            item = members
+        } else {
+            item = [
+                "id": .string(entry.message.id), "body": .string(entry.message.body), "fromMe": .bool(entry.message.fromMe),
+                "self": .number(entry.message.fromMe ? "1" : "0"), "chatId": .string(entry.message.chatID),
+                "time": .number(String(Int(entry.message.time.timeIntervalSince1970))), "type": .string(entry.message.type),
+            ]
+        }
+        if case .bool(let forwarded)? = item["isForwarded"] { item["isForwarded"] = .number(forwarded ? "1" : "0") }
+        if item["isForwarded"] == nil { item["isForwarded"] = .number("0") }
+        if let meta = item.removeValue(forKey: "meta") { item["metadata"] = meta }
+        item["messageNumber"] = .number(String(entry.messageNumber))
+        return .object(item)
+    }
+
+    /// Meta's status object with the `type` 1MSG adds.
+    static func hookItem(_ status: FieldValue) -> FieldValue {
+        guard case .object(var members) = status else { return status }
+        members["type"] = .string("message")
+        return .object(members)
+    }
+
+    private func jsonResponse(_ value: some Encodable) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try BridgeJSON.encoder.encode(value))))
+    }
+}
+
+extension FieldReader {
+    /// A whole number, from a JSON number or text, not below `minimum`.
+    public mutating func integer(_ name: String, minimum: Int64) -> Int64? {
+        guard let text = text(name) else { return nil }
+        guard let value = Int64(text), value >= minimum else {
+            report(name, "must be a whole number of at least \(minimum)")
+            return nil
+        }
+        return value
+    }
+}
+
+extension RouterGroup where Context == BridgeRequestContext {
+    /// Registers a 1MSG GET operation under both `/{channelId}/{operation}` and `/{operation}`.
+    func oneMsgGet<Output: ResponseGenerator>(
+        _ operation: String,
+        handler: @escaping @Sendable (Request, BridgeRequestContext) async throws -> Output
+    ) {
+        get(RouterPath(operation), use: handler)
+        get(RouterPath(":channelId/\(operation)"), use: handler)
+    }
+}
