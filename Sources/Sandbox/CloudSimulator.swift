@@ -26,8 +26,14 @@ public enum CloudSimulator {
     ) -> some ApplicationProtocol {
         let poster = StatusWebhookPoster(state: state, httpClient: httpClient, delay: statusDelay, logger: logger)
         let router = Router()
-        router.post(":version/:phoneNumberID/messages") { request, context in
+        router.post(":version/:objectID/messages") { request, context in
             try await handleMessage(request: request, context: context, state: state, poster: poster)
+        }
+        router.get(":version/:objectID") { request, context in
+            mediaInfo(request: request, context: context, state: state)
+        }
+        router.get("media-files/:mediaID") { request, context in
+            mediaFile(request: request, context: context, state: state)
         }
         router.post("sandbox/inbound") { request, _ in
             try await injectInbound(request: request, state: state, poster: poster)
@@ -46,7 +52,7 @@ public enum CloudSimulator {
     ) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 64 * 1024 * 1024)
-        let phoneNumberID = context.parameters.get("phoneNumberID") ?? ""
+        let phoneNumberID = context.parameters.get("objectID") ?? ""
         let recorded = RecordedRequest(
             method: request.method.rawValue, path: request.uri.path,
             authorization: request.headers[.authorization], body: Array(buffer: body))
@@ -111,6 +117,33 @@ public enum CloudSimulator {
         ])
         let status = await poster.post(payload, signedFor: number)
         return json200(["id": wamid, "webhookStatus": String(status)])
+    }
+
+    /// `GET /{version}/{media-id}`: Meta's media lookup, answering a download URL on this simulator.
+    static func mediaInfo(request: Request, context: BasicRequestContext, state: SimulatorState) -> Response {
+        // Graph paths name any object by id; here the object is a media file.
+        let id = context.parameters.get("objectID") ?? ""
+        guard let media = state.media(id) else {
+            return error(404, code: 100, "Unsupported get request. Object with ID '\(id)' does not exist")
+        }
+        guard let number = state.number(request.uri.queryParameters["phone_number_id"].map(String.init) ?? ""),
+            request.headers[.authorization] == "Bearer \(number.accessToken)"
+        else {
+            return error(401, code: 190, "Invalid OAuth access token - Cannot parse access token")
+        }
+        let host = request.head.authority ?? "127.0.0.1"
+        return json200(CloudMediaInfo(
+            url: "http://\(host)/media-files/\(id)", mimeType: media.mimeType, sha256: nil, fileSize: media.bytes.count, id: id))
+    }
+
+    /// The download itself: needs the Bearer token of a known number, like Meta's lookaside URLs.
+    static func mediaFile(request: Request, context: BasicRequestContext, state: SimulatorState) -> Response {
+        guard let media = state.media(context.parameters.get("mediaID") ?? "") else { return Response(status: .notFound) }
+        guard let token = request.headers[.authorization], state.knowsAccessToken(token) else {
+            return Response(status: .unauthorized)
+        }
+        return Response(
+            status: .ok, headers: [.contentType: media.mimeType], body: .init(byteBuffer: ByteBuffer(bytes: media.bytes)))
     }
 
     static func respond(_ scripted: ScriptedResponse) -> Response {

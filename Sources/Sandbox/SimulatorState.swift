@@ -19,6 +19,12 @@ public struct SimulatedNumber: Sendable, Hashable {
     }
 }
 
+/// A media file the simulator serves.
+struct SimulatedMedia: Sendable {
+    var mimeType: String
+    var bytes: [UInt8]
+}
+
 /// A request the simulator received, kept so that tests can check what the bridge sent.
 public struct RecordedRequest: Sendable, Hashable {
     public var method: String
@@ -47,6 +53,7 @@ public final class SimulatorState: Sendable {
         var requests: [RecordedRequest] = []
         var scripted: [ScriptedResponse] = []
         var wamidCounter = 0
+        var media: [String: SimulatedMedia] = [:]
     }
 
     private let contents = Mutex(Contents())
@@ -70,6 +77,19 @@ public final class SimulatorState: Sendable {
     /// The number registered first (by id order), for requests that name none.
     public var firstNumber: SimulatedNumber? {
         contents.withLock { $0.numbers.values.min { $0.phoneNumberID < $1.phoneNumberID } }
+    }
+
+    /// Makes a media file downloadable through the simulated media API.
+    public func addMedia(id: String, mimeType: String, bytes: [UInt8]) {
+        contents.withLock { $0.media[id] = SimulatedMedia(mimeType: mimeType, bytes: bytes) }
+    }
+
+    func media(_ id: String) -> SimulatedMedia? {
+        contents.withLock { $0.media[id] }
+    }
+
+    func knowsAccessToken(_ authorization: String) -> Bool {
+        contents.withLock { $0.numbers.values.contains { "Bearer \($0.accessToken)" == authorization } }
     }
 
     /// Every request received so far, oldest first.

@@ -31,6 +31,18 @@ struct CloudClient: Sendable {
         return await call(.POST, path: "\(channel.phoneNumberID)/messages", body: body, channel: channel)
     }
 
+    /// `GET /{version}/{media-id}`: the short-lived download URL of a media file.
+    func mediaInfo(id: String, channel: ChannelRecord) async -> Result<CloudMediaInfo, CloudCallFailure> {
+        await call(.GET, path: "\(id)?phone_number_id=\(channel.phoneNumberID)", body: nil, channel: channel)
+    }
+
+    /// Starts downloading a media file from the URL Meta gave, with the channel's token; the caller streams the body.
+    func download(url: String, channel: ChannelRecord) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: "Bearer \(channel.accessToken)")
+        return try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+    }
+
     private func call<Success: Decodable>(
         _ method: NIOHTTP1.HTTPMethod, path: String, body: Data?, channel: ChannelRecord
     ) async -> Result<Success, CloudCallFailure> {
@@ -97,7 +109,7 @@ struct CloudClient: Sendable {
 
     /// The path with ids replaced, for logs.
     static func template(_ path: String) -> String {
-        path.split(separator: "/").map { $0.allSatisfy(\.isNumber) ? "{id}" : String($0) }.joined(separator: "/")
+        path.split(separator: "?").first.map(String.init).unsafelyUnwrapped.split(separator: "/").map { $0.allSatisfy(\.isNumber) ? "{id}" : String($0) }.joined(separator: "/")
     }
 }
 
