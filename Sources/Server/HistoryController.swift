@@ -8,8 +8,8 @@ struct HistoryController: Sendable {
     let store: any BridgeStore
 
     func register(on group: RouterGroup<BridgeRequestContext>) {
-        group.oneMsgGet("messages") { request, context in try await messages(request: request, context: context) }
-        group.oneMsgGet("hookInfo") { request, context in try await hookInfo(request: request, context: context) }
+        group.oneMsg(.get, "messages") { request, context in try await messages(request: request, context: context) }
+        group.oneMsg(.get, "hookInfo") { request, context in try await hookInfo(request: request, context: context) }
     }
 
     func messages(request: Request, context: BridgeRequestContext) async throws -> Response {
@@ -96,16 +96,5 @@ extension FieldReader {
             return nil
         }
         return value
-    }
-}
-
-extension RouterGroup where Context == BridgeRequestContext {
-    /// Registers a 1MSG GET operation under both `/{channelId}/{operation}` and `/{operation}`.
-    func oneMsgGet<Output: ResponseGenerator>(
-        _ operation: String,
-        handler: @escaping @Sendable (Request, BridgeRequestContext) async throws -> Output
-    ) {
-        get(RouterPath(operation), use: handler)
-        get(RouterPath(":channelId/\(operation)"), use: handler)
     }
 }

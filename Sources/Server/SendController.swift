@@ -16,7 +16,7 @@ struct SendController: Sendable {
 
     func register(on group: RouterGroup<BridgeRequestContext>) {
         for operation in SendOperation.allCases {
-            group.oneMsgPost(operation.rawValue) { _, context in
+            group.oneMsg(.post, operation.rawValue) { _, context in
                 try await send(operation, context: context)
             }
         }
@@ -74,12 +74,13 @@ extension SendReply: ResponseEncodable {}
 extension ErrorReply: ResponseEncodable {}
 
 extension RouterGroup where Context == BridgeRequestContext {
-    /// Registers a 1MSG POST operation under both `/{channelId}/{operation}` and `/{operation}`.
-    func oneMsgPost<Output: ResponseGenerator>(
+    /// Registers a 1MSG operation under both `/{channelId}/{operation}` and `/{operation}`.
+    func oneMsg<Output: ResponseGenerator>(
+        _ method: HTTPRequest.Method,
         _ operation: String,
         handler: @escaping @Sendable (Request, BridgeRequestContext) async throws -> Output
     ) {
-        post(RouterPath(operation), use: handler)
-        post(RouterPath(":channelId/\(operation)"), use: handler)
+        on(RouterPath(operation), method: method, use: handler)
+        on(RouterPath(":channelId/\(operation)"), method: method, use: handler)
     }
 }
