@@ -107,9 +107,10 @@ struct CloudClient: Sendable {
         return .interrupted(reason: String(describing: type(of: error)))
     }
 
-    /// The path with ids replaced, for logs.
+    /// The path without its query and with ids replaced, for logs.
     static func template(_ path: String) -> String {
-        path.split(separator: "?").first.map(String.init).unsafelyUnwrapped.split(separator: "/").map { $0.allSatisfy(\.isNumber) ? "{id}" : String($0) }.joined(separator: "/")
+        let bare = path.split(separator: "?", maxSplits: 1).first ?? ""
+        return bare.split(separator: "/").map { $0.allSatisfy(\.isNumber) ? "{id}" : String($0) }.joined(separator: "/")
     }
 }
 

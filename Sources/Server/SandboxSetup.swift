@@ -23,7 +23,8 @@ struct SandboxSetup: Sendable {
             channel = ChannelRecord(
                 id: channelID, tokenHash: ChannelToken.hash(token), phoneNumberID: phoneNumberID, wabaID: wabaID,
                 accessToken: "SANDBOX-" + ChannelToken.generate(), appSecret: ChannelToken.generate(),
-                verifyToken: "sandbox-verify-" + ChannelToken.generate().prefix(8))
+                verifyToken: "sandbox-verify-" + ChannelToken.generate().prefix(8),
+                settings: ChannelSettings(displayPhoneNumber: displayPhoneNumber))
             try await store.addChannel(channel)
         }
         let state = SimulatorState(numbers: [
