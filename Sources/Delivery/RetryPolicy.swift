@@ -74,4 +74,9 @@ extension Duration {
     public var secondsValue: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
+
+    /// The duration in whole nanoseconds (AsyncHTTPClient's `TimeAmount`).
+    public var nanosecondsValue: Int64 {
+        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
+    }
 }

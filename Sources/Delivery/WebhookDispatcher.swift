@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Store
+import Synchronization
 
 /// Hooks for counting what the dispatcher does (metrics live in the server).
 public struct DeliveryObserver: Sendable {
@@ -131,12 +132,4 @@ final class StopFlag: Sendable {
     private let value = Mutex(false)
     var isSet: Bool { value.withLock { $0 } }
     func set() { value.withLock { $0 = true } }
-}
-
-import Synchronization
-
-extension Duration {
-    var nanosecondsValue: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
 }

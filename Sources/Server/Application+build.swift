@@ -21,8 +21,8 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
 
     var clientConfiguration = HTTPClient.Configuration()
     clientConfiguration.timeout = .init(
-        connect: .nanoseconds(config.upstreamConnectTimeout.nanoseconds),
-        read: .nanoseconds(config.upstreamTimeout.nanoseconds))
+        connect: .nanoseconds(config.upstreamConnectTimeout.nanosecondsValue),
+        read: .nanoseconds(config.upstreamTimeout.nanosecondsValue))
     clientConfiguration.httpVersion = .automatic
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration, backgroundActivityLogger: logger)
 

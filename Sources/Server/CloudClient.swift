@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Cloud
+import Delivery
 import Foundation
 import Logging
 import NIOCore
@@ -40,7 +41,7 @@ struct CloudClient: Sendable {
     func download(url: String, channel: ChannelRecord) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: "Bearer \(channel.accessToken)")
-        return try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+        return try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanosecondsValue))
     }
 
     private func call<Success: Decodable>(
@@ -60,7 +61,7 @@ struct CloudClient: Sendable {
         let status: Int
         let responseBody: ByteBuffer
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanosecondsValue))
             status = Int(response.status.code)
             responseBody = try await response.body.collect(upTo: 4 * 1024 * 1024)
         } catch {
@@ -91,7 +92,7 @@ struct CloudClient: Sendable {
             case .connectTimeout, .getConnectionFromPoolTimeout:
                 return .unreachable(reason: "connection timed out")
             case .deadlineExceeded, .readTimeout, .writeTimeout:
-                return .timedOut(seconds: timeout.seconds)
+                return .timedOut(seconds: timeout.secondsValue)
             case .remoteConnectionClosed:
                 return .interrupted(reason: "connection closed by the remote end")
             default:
@@ -111,16 +112,6 @@ struct CloudClient: Sendable {
     static func template(_ path: String) -> String {
         let bare = path.split(separator: "?", maxSplits: 1).first ?? ""
         return bare.split(separator: "/").map { $0.allSatisfy(\.isNumber) ? "{id}" : String($0) }.joined(separator: "/")
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
-
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
 
