@@ -26,7 +26,12 @@ public struct RequestFields: Sendable, Hashable {
     /// Which encoding the body turned out to be in.
     public var encoding: BodyEncoding
 
+    /// Fields that arrived as empty strings: absent for every rule, except where `""` has a meaning of
+    /// its own (`webhookUrl: ""` clears the list).
+    public private(set) var clearedFields: Set<String>
+
     public init(values: [String: FieldValue] = [:], files: [String: UploadedFile] = [:], encoding: BodyEncoding = .empty) {
+        self.clearedFields = Set(values.filter { Self.isEmptyString($0.value) }.keys)
         self.values = values.filter { !Self.isEmptyString($0.value) }
         self.files = files
         self.encoding = encoding

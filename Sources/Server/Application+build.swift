@@ -119,6 +119,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
         .add(middleware: OneMsgAuthMiddleware(channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes))
     SendController(cloud: parts.cloud, store: store, metrics: metrics, signal: parts.signal).register(on: oneMsg)
     HistoryController(store: store).register(on: oneMsg)
+    SettingsController(store: store).register(on: oneMsg)
     MediaController(store: store, cloud: parts.cloud, links: parts.mediaLinks).register(on: router)
     return router
 }

@@ -43,7 +43,7 @@ struct SandboxSetup: Sendable {
           send a message:
             curl -X POST '\(baseURL)/\(Self.channelID)/sendMessage?token=\(token)' -d 'phone=12020721369&body=hi'
           receive 1MSG webhooks (messages and acks) at your URL:
-            onemsg-bridge channel update --id \(Self.channelID) --webhook-url http://127.0.0.1:9000/hook
+            curl -X POST '\(baseURL)/\(Self.channelID)/webhook?token=\(token)' -d 'webhookUrl=http://127.0.0.1:9000/hook'
           simulate a customer writing to you:
             curl -X POST '\(simulatorURL)/sandbox/inbound' -d 'from=12020721369&text=hello'
         """

@@ -1,0 +1,112 @@
+import Foundation
+import Hummingbird
+import OneMsg
+import Store
+
+/// `GET/POST /settings` and `GET/POST /webhook`: the channel's client-facing settings, kept in the store.
+///
+/// `webhookUrl` is answered as 1MSG 2.39's SDKs decode it: `null` without URLs, else a string (several URLs
+/// comma-separated, the legacy form 1MSG clients read). Deliveries are always retried until acknowledged,
+/// so `guaranteedHooks` is always `true`.
+struct SettingsController: Sendable {
+    let store: any BridgeStore
+
+    func register(on group: RouterGroup<BridgeRequestContext>) {
+        group.oneMsg(.get, "settings") { _, context in try Self.reply(SettingsReply(try context.authenticatedChannel().settings)) }
+        group.oneMsg(.post, "settings") { _, context in try await updateSettings(context: context) }
+        group.oneMsg(.get, "webhook") { _, context in
+            try Self.reply(["webhookUrl": SettingsReply.webhookText(try context.authenticatedChannel().settings.webhookURLs)])
+        }
+        group.oneMsg(.post, "webhook") { _, context in try await setWebhook(context: context) }
+    }
+
+    func updateSettings(context: BridgeRequestContext) async throws -> Response {
+        var channel = try context.authenticatedChannel()
+        let request = try Self.decode(context.fields)
+        let before = channel.settings
+        if let urls = request.webhookURLs { channel.settings.webhookURLs = urls }
+        if let on = request.ackNotificationsOn { channel.settings.ackNotificationsOn = on }
+        if let viewed = request.ackReadAsViewed { channel.settings.readAckAsViewed = viewed }
+        try await save(channel)
+        var reply = SettingsReply(channel.settings)
+        var update: [String: FieldValue] = [:]
+        if before.webhookURLs != channel.settings.webhookURLs { update["webhookUrl"] = reply.webhookUrl.map(FieldValue.string) ?? .null }
+        if before.ackNotificationsOn != channel.settings.ackNotificationsOn { update["ackNotificationsOn"] = .bool(channel.settings.ackNotificationsOn) }
+        if before.readAckAsViewed != channel.settings.readAckAsViewed { update["ackReadAsViewed"] = .bool(channel.settings.readAckAsViewed) }
+        reply.update = update
+        return try Self.reply(reply)
+    }
+
+    func setWebhook(context: BridgeRequestContext) async throws -> Response {
+        var channel = try context.authenticatedChannel()
+        let request = try Self.decode(context.fields)
+        guard let urls = request.webhookURLs else {
+            throw BridgeError.invalid(ValidationError([FieldProblem(field: "webhookUrl", rule: "is required (\"\" clears the list)")]))
+        }
+        let changed = urls != channel.settings.webhookURLs
+        channel.settings.webhookURLs = urls
+        if changed { try await save(channel) }
+        return try Self.reply(SetWebhookReply(set: changed, message: urls.joined(separator: ",")))
+    }
+
+    private static func decode(_ fields: RequestFields) throws -> SettingsRequest {
+        do {
+            return try SettingsRequest.decode(from: fields)
+        } catch {
+            throw BridgeError.invalid(error)
+        }
+    }
+
+    private func save(_ channel: ChannelRecord) async throws {
+        do {
+            try await store.updateSettings(channelID: channel.id, settings: channel.settings)
+        } catch {
+            throw BridgeError.storeUnavailable
+        }
+    }
+
+    private static func reply(_ value: some Encodable) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try BridgeJSON.encoder.encode(value))))
+    }
+}
+
+/// The body of `GET/POST /settings`.
+struct SettingsReply: Encodable {
+    var webhookUrl: String?
+    var ackNotificationsOn: Bool
+    var ackReadAsViewed: Bool
+    var guaranteedHooks = true
+    /// `POST` only: the fields this request changed, with their new values.
+    var update: [String: FieldValue]?
+
+    init(_ settings: ChannelSettings) {
+        webhookUrl = Self.webhookText(settings.webhookURLs)
+        ackNotificationsOn = settings.ackNotificationsOn
+        ackReadAsViewed = settings.readAckAsViewed
+    }
+
+    static func webhookText(_ urls: [String]) -> String? {
+        urls.isEmpty ? nil : urls.joined(separator: ",")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case webhookUrl, ackNotificationsOn, ackReadAsViewed, guaranteedHooks, update
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(webhookUrl, forKey: .webhookUrl)  // null, not absent, when there is none
+        try container.encode(ackNotificationsOn, forKey: .ackNotificationsOn)
+        try container.encode(ackReadAsViewed, forKey: .ackReadAsViewed)
+        try container.encode(guaranteedHooks, forKey: .guaranteedHooks)
+        try container.encodeIfPresent(update, forKey: .update)
+    }
+}
+
+/// The body of `POST /webhook`: whether this request changed the list, and the list.
+struct SetWebhookReply: Encodable {
+    var set: Bool
+    var message: String
+}
