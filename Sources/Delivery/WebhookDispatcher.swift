@@ -65,10 +65,18 @@ public final class WebhookDispatcher: Service {
                     continue
                 }
                 // Each entry is first in its (channel, URL, chat) line, so they may go out together.
-                await withTaskGroup(of: Void.self) { group in
+                let delivered = await withTaskGroup(of: Int64?.self) { group in
                     for entry in due {
-                        group.addTask { await self.attempt(entry) }
+                        group.addTask { await self.attempt(entry) ? entry.id : nil }
                     }
+                    return await group.reduce(into: [Int64]()) { ids, id in if let id { ids.append(id) } }
+                }
+                // One transaction for the whole batch; a crash before it only means a repeat delivery.
+                do {
+                    try await store.markDelivered(outboxIDs: delivered)
+                    for _ in delivered { observer.delivered() }
+                } catch {
+                    logger.error("outbox update failed", metadata: ["error": "\(error)"])
                 }
             }
         } onGracefulShutdown: {
@@ -84,7 +92,8 @@ public final class WebhookDispatcher: Service {
         return min(idlePoll, .milliseconds(Int64(seconds * 1000) + 1))
     }
 
-    func attempt(_ entry: OutboxEntry) async {
+    /// One attempt; retries and dead letters are recorded here. Returns whether the entry was delivered.
+    func attempt(_ entry: OutboxEntry) async -> Bool {
         let attempts = entry.attempts + 1
         let outcome = await post(entry)
         let decision = DeliveryDecision.after(
@@ -93,8 +102,7 @@ public final class WebhookDispatcher: Service {
         do {
             switch decision {
             case .delivered:
-                try await store.markDelivered(outboxID: entry.id, attempts: attempts)
-                observer.delivered()
+                return true
             case .retry(let date, let reason):
                 try await store.reschedule(outboxID: entry.id, attempts: attempts, at: date, error: reason)
                 observer.retried()
@@ -107,6 +115,7 @@ public final class WebhookDispatcher: Service {
         } catch {
             logger.error("outbox update failed", metadata: ["outbox.id": "\(entry.id)", "error": "\(error)"])
         }
+        return false
     }
 
     private func post(_ entry: OutboxEntry) async -> AttemptOutcome {

@@ -53,7 +53,8 @@ public protocol BridgeStore: Sendable {
     func dueOutboxEntries(now: Date, limit: Int) async throws -> [OutboxEntry]
     /// The earliest time a pending entry becomes due, if any.
     func nextOutboxDueDate() async throws -> Date?
-    func markDelivered(outboxID: Int64, attempts: Int) async throws
+    /// Removes delivered entries, all in one transaction.
+    func markDelivered(outboxIDs: [Int64]) async throws
     func reschedule(outboxID: Int64, attempts: Int, at: Date, error: String) async throws
     func deadLetter(outboxID: Int64, attempts: Int, error: String) async throws
     /// Dead letters, oldest first.

@@ -268,9 +268,12 @@ public final class SQLiteStore: BridgeStore {
         }
     }
 
-    public func markDelivered(outboxID: Int64, attempts: Int) async throws {
+    public func markDelivered(outboxIDs: [Int64]) async throws {
+        guard !outboxIDs.isEmpty else { return }
         try await write { db in
-            try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [outboxID])
+            for id in outboxIDs {
+                try db.execute(sql: "DELETE FROM outbox WHERE id = ?", arguments: [id])
+            }
         }
     }
 

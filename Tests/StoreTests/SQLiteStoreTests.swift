@@ -124,9 +124,7 @@ struct SQLiteOutboxTests {
 
         #expect(try await store.replayDeadLetters(ids: [firstA.id], now: now) == 1)
         #expect(try await store.deadLetters(limit: 10).isEmpty)
-        for entry in try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100) {
-            try await store.markDelivered(outboxID: entry.id, attempts: 1)
-        }
+        try await store.markDelivered(outboxIDs: try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100).map(\.id))
         #expect(try await store.outboxStats(now: now).pending == 2, "the second events of chat 1 wait behind the replayed first")
     }
 
