@@ -99,7 +99,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     router.get("readyz") { _, _ -> Response in
         do {
             try await store.ping()
-            return try BridgeJSON.encoder.encodeAsResponse(HealthReply(status: "ready"))
+            return try BridgeJSON.response(HealthReply(status: "ready"))
         } catch {
             return ErrorRendering.response(status: .serviceUnavailable, message: "database unavailable")
         }
@@ -127,12 +127,4 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
 /// Body of `/healthz` and `/readyz`.
 struct HealthReply: ResponseEncodable {
     let status: String
-}
-
-extension JSONEncoder {
-    func encodeAsResponse(_ value: some Encodable) throws -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try encode(value))))
-    }
 }

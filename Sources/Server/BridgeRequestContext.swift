@@ -26,11 +26,18 @@ public struct BridgeRequestContext: RequestContext {
     }
 }
 
-/// The JSON encoder of every reply the bridge writes.
+/// The JSON encoder of every reply the bridge writes, and the one place JSON replies are made.
 enum BridgeJSON {
-    static var encoder: JSONEncoder {
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
+    }()
+
+    /// `value` as an `application/json` reply.
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 }

@@ -133,11 +133,4 @@ struct CloudWebhookController: Sendable {
             throw BridgeError.storeUnavailable
         }
     }
-
-    private func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

@@ -35,7 +35,7 @@ struct HistoryController: Sendable {
         } catch {
             throw BridgeError.storeUnavailable
         }
-        return try jsonResponse(["messages": entries.map(Self.historyItem)])
+        return try BridgeJSON.response(["messages": entries.map(Self.historyItem)])
     }
 
     func hookInfo(request: Request, context: BridgeRequestContext) async throws -> Response {
@@ -50,7 +50,7 @@ struct HistoryController: Sendable {
             throw BridgeError.storeUnavailable
         }
         let objects = hooks.compactMap { try? JSONDecoder().decode(FieldValue.self, from: Data($0)) }
-        return try jsonResponse(["hooks": FieldValue.array(objects.map(Self.hookItem))])
+        return try BridgeJSON.response(["hooks": FieldValue.array(objects.map(Self.hookItem))])
     }
 
     /// A history row as 1MSG's `/messages` shows it: the pushed item plus `messageNumber`, with
@@ -78,12 +78,6 @@ struct HistoryController: Sendable {
         guard case .object(var members) = status else { return status }
         members["type"] = .string("message")
         return .object(members)
-    }
-
-    private func jsonResponse(_ value: some Encodable) throws -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try BridgeJSON.encoder.encode(value))))
     }
 }
 

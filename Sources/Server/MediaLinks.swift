@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Sandbox
+import Store
 import Translation
 
 /// Signed, expiring bridge URLs for media Meta holds: `GET /{channelId}/media/{mediaId}?expires=…&signature=…`.
@@ -27,9 +28,7 @@ struct MediaLinks: Sendable {
     func verify(channelID: String, mediaID: String, expires: String?, signature: String?, now: Date = Date()) -> Refusal? {
         guard let expires, let expiry = Int(expires), let signature else { return .malformed }
         let expected = self.signature(channelID: channelID, mediaID: mediaID, expires: expiry)
-        guard Array(expected.utf8).count == Array(signature.utf8).count,
-            zip(expected.utf8, signature.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
-        else { return .tampered }
+        guard constantTimeEquals(expected, signature) else { return .tampered }
         return Double(expiry) < now.timeIntervalSince1970 ? .expired : nil
     }
 

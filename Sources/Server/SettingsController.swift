@@ -12,10 +12,10 @@ struct SettingsController: Sendable {
     let store: any BridgeStore
 
     func register(on group: RouterGroup<BridgeRequestContext>) {
-        group.oneMsg(.get, "settings") { _, context in try Self.reply(SettingsReply(try context.authenticatedChannel().settings)) }
+        group.oneMsg(.get, "settings") { _, context in try BridgeJSON.response(SettingsReply(try context.authenticatedChannel().settings)) }
         group.oneMsg(.post, "settings") { _, context in try await updateSettings(context: context) }
         group.oneMsg(.get, "webhook") { _, context in
-            try Self.reply(["webhookUrl": SettingsReply.webhookText(try context.authenticatedChannel().settings.webhookURLs)])
+            try BridgeJSON.response(["webhookUrl": SettingsReply.webhookText(try context.authenticatedChannel().settings.webhookURLs)])
         }
         group.oneMsg(.post, "webhook") { _, context in try await setWebhook(context: context) }
     }
@@ -34,7 +34,7 @@ struct SettingsController: Sendable {
         if before.ackNotificationsOn != channel.settings.ackNotificationsOn { update["ackNotificationsOn"] = .bool(channel.settings.ackNotificationsOn) }
         if before.readAckAsViewed != channel.settings.readAckAsViewed { update["ackReadAsViewed"] = .bool(channel.settings.readAckAsViewed) }
         reply.update = update
-        return try Self.reply(reply)
+        return try BridgeJSON.response(reply)
     }
 
     func setWebhook(context: BridgeRequestContext) async throws -> Response {
@@ -46,7 +46,7 @@ struct SettingsController: Sendable {
         let changed = urls != channel.settings.webhookURLs
         channel.settings.webhookURLs = urls
         if changed { try await save(channel) }
-        return try Self.reply(SetWebhookReply(set: changed, message: urls.joined(separator: ",")))
+        return try BridgeJSON.response(SetWebhookReply(set: changed, message: urls.joined(separator: ",")))
     }
 
     private static func decode(_ fields: RequestFields) throws -> SettingsRequest {
@@ -63,12 +63,6 @@ struct SettingsController: Sendable {
         } catch {
             throw BridgeError.storeUnavailable
         }
-    }
-
-    private static func reply(_ value: some Encodable) throws -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: try BridgeJSON.encoder.encode(value))))
     }
 }
 

@@ -22,13 +22,14 @@ public enum ChannelToken {
 
     /// Whether `token` hashes to `storedHash`, compared in constant time.
     public static func matches(_ token: String, storedHash: String) -> Bool {
-        let candidate = Array(hash(token).utf8)
-        let stored = Array(storedHash.utf8)
-        guard candidate.count == stored.count else { return false }
-        var difference: UInt8 = 0
-        for index in candidate.indices {
-            difference |= candidate[index] ^ stored[index]
-        }
-        return difference == 0
+        constantTimeEquals(hash(token), storedHash)
     }
+}
+
+/// Whether two secrets are equal, in time that depends only on their length (not on where they differ).
+public func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    let left = Array(lhs.utf8)
+    let right = Array(rhs.utf8)
+    guard left.count == right.count else { return false }
+    return zip(left, right).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
 }
