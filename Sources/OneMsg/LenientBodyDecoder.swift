@@ -99,7 +99,8 @@ public enum LenientBodyDecoder {
                 files[name] = UploadedFile(
                     filename: filename.isEmpty ? nil : filename,
                     contentType: part.headers["content-type"],
-                    bytes: part.body
+                    bytes: part.body,
+                    fieldName: name
                 )
             } else {
                 append(.string(String(decoding: part.body, as: UTF8.self)), to: name, in: &values)

@@ -34,3 +34,40 @@ public struct ErrorReply: Codable, Sendable, Hashable {
         self.error = error
     }
 }
+
+/// `POST /uploadMedia` → `{"mediaId": "<string>"}`.
+public struct UploadMediaReply: Codable, Sendable, Hashable {
+    public var mediaId: String
+
+    public init(mediaId: String) {
+        self.mediaId = mediaId
+    }
+}
+
+/// `GET /retrieveMedia` → where to download an uploaded file, and what it is.
+public struct RetrieveMediaReply: Codable, Sendable, Hashable {
+    public var url: String
+    public var mimeType: String?
+    public var sha256: String?
+    public var fileSize: Int?
+    public var id: String
+
+    public init(url: String, mimeType: String?, sha256: String?, fileSize: Int?, id: String) {
+        self.url = url
+        self.mimeType = mimeType
+        self.sha256 = sha256
+        self.fileSize = fileSize
+        self.id = id
+    }
+}
+
+/// `{"result": "success"}`: readMessage, media deletion.
+public struct ResultReply: Codable, Sendable, Hashable {
+    public var result: String
+
+    public init(result: String) {
+        self.result = result
+    }
+
+    public static let success = ResultReply(result: "success")
+}

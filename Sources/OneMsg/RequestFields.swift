@@ -6,12 +6,18 @@ public struct UploadedFile: Sendable, Hashable {
     public var contentType: String?
     /// The file's bytes.
     public var bytes: [UInt8]
+    /// The form field the file arrived in, for error messages.
+    public var fieldName: String
 
-    public init(filename: String?, contentType: String?, bytes: [UInt8]) {
+    public init(filename: String?, contentType: String?, bytes: [UInt8], fieldName: String = "body") {
         self.filename = filename
         self.contentType = contentType
         self.bytes = bytes
+        self.fieldName = fieldName
     }
+
+    /// The file's size in bytes.
+    public var size: Int { bytes.count }
 }
 
 /// The fields of a 1MSG request body after lenient decoding, independent of the wire encoding.

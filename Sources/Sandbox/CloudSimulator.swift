@@ -29,8 +29,14 @@ public enum CloudSimulator {
         router.post(":version/:objectID/messages") { request, context in
             try await handleMessage(request: request, context: context, state: state, poster: poster)
         }
+        router.post(":version/:objectID/media") { request, context in
+            try await MediaUploads.upload(request: request, context: context, state: state)
+        }
         router.get(":version/:objectID") { request, context in
             mediaInfo(request: request, context: context, state: state)
+        }
+        router.delete(":version/:objectID") { request, context in
+            MediaUploads.delete(request: request, context: context, state: state)
         }
         router.get("media-files/:mediaID") { request, context in
             mediaFile(request: request, context: context, state: state)
@@ -68,8 +74,11 @@ public enum CloudSimulator {
         guard let json = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
             return error(400, code: 100, "The request body is not a JSON object")
         }
-        if let problem = MessageRules.problem(in: json) {
+        if let problem = MessageRules.problem(in: json, state: state) {
             return error(400, code: problem.code, problem.message, details: problem.details)
+        }
+        if json["status"] as? String == "read" {
+            return json200(CloudSuccess(success: true))
         }
         let to = (json["to"] as? String) ?? (json["recipient"] as? String) ?? ""
         let wamid = state.nextWamid()
@@ -126,14 +135,21 @@ public enum CloudSimulator {
         guard let media = state.media(id) else {
             return error(404, code: 100, "Unsupported get request. Object with ID '\(id)' does not exist")
         }
-        guard let number = state.number(request.uri.queryParameters["phone_number_id"].map(String.init) ?? ""),
-            request.headers[.authorization] == "Bearer \(number.accessToken)"
-        else {
+        guard authorized(request, state: state) else {
             return error(401, code: 190, "Invalid OAuth access token - Cannot parse access token")
         }
         let host = request.head.authority ?? "127.0.0.1"
         return json200(CloudMediaInfo(
-            url: "http://\(host)/media-files/\(id)", mimeType: media.mimeType, sha256: nil, fileSize: media.bytes.count, id: id))
+            url: "http://\(host)/media-files/\(id)", mimeType: media.mimeType,
+            sha256: SHA256.hash(data: media.bytes).map { String(format: "%02x", $0) }.joined(), fileSize: media.bytes.count, id: id))
+    }
+
+    /// Graph calls on media name the number in `phone_number_id` and carry its token.
+    static func authorized(_ request: Request, state: SimulatorState) -> Bool {
+        guard let number = state.number(request.uri.queryParameters["phone_number_id"].map(String.init) ?? "") else {
+            return false
+        }
+        return request.headers[.authorization] == "Bearer \(number.accessToken)"
     }
 
     /// The download itself: needs the Bearer token of a known number, like Meta's lookaside URLs.
@@ -173,52 +189,6 @@ public enum CloudSimulator {
         return Response(
             status: status, headers: [.contentType: "application/json"],
             body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// Meta's checks of a `/messages` body, as far as the simulator reproduces them.
-enum MessageRules {
-    struct Problem {
-        var code: Int
-        var message: String
-        var details: String?
-    }
-
-    static let knownTypes: Set<String> = [
-        "text", "image", "audio", "video", "document", "sticker", "location", "contacts", "reaction",
-        "interactive", "template",
-    ]
-
-    static func problem(in json: [String: Any]) -> Problem? {
-        guard json["messaging_product"] as? String == "whatsapp" else {
-            return Problem(code: 100, message: "The parameter messaging_product is required.")
-        }
-        let status = json["status"] as? String
-        if status == "read" {
-            return json["message_id"] is String ? nil : Problem(code: 100, message: "The parameter message_id is required.")
-        }
-        guard json["to"] is String || json["recipient"] is String else {
-            return Problem(code: 100, message: "The parameter to is required.")
-        }
-        let type = json["type"] as? String ?? "text"
-        guard knownTypes.contains(type) else {
-            return Problem(code: 100, message: "Param type must be one of {\(knownTypes.sorted().joined(separator: ", "))} - got \"\(type)\".")
-        }
-        guard json[type] != nil else {
-            return Problem(code: 100, message: "The parameter \(type) is required.")
-        }
-        if type == "text" {
-            guard let text = json["text"] as? [String: Any], let body = text["body"] as? String else {
-                return Problem(code: 100, message: "The parameter text['body'] is required.")
-            }
-            if body.count > 4096 {
-                return Problem(code: 100, message: "Param text['body'] must be at most 4096 characters long.")
-            }
-        }
-        if let context = json["context"] as? [String: Any], !(context["message_id"] is String) {
-            return Problem(code: 100, message: "The parameter context['message_id'] is required.")
-        }
-        return nil
     }
 }
 

@@ -88,6 +88,23 @@ public final class SimulatorState: Sendable {
         contents.withLock { $0.media[id] }
     }
 
+    /// Keeps an uploaded file under a new numeric media id, as Meta does.
+    func storeUpload(mimeType: String, bytes: [UInt8]) -> String {
+        let id = String(UInt64.random(in: 1_000_000_000_000_000...9_999_999_999_999_999))
+        contents.withLock { $0.media[id] = SimulatedMedia(mimeType: mimeType, bytes: bytes) }
+        return id
+    }
+
+    /// Deletes a media file; `false` when there was none.
+    func removeMedia(_ id: String) -> Bool {
+        contents.withLock { $0.media.removeValue(forKey: id) != nil }
+    }
+
+    /// Whether a media id exists (uploaded, or added by a test).
+    public func hasMedia(_ id: String) -> Bool {
+        contents.withLock { $0.media[id] != nil }
+    }
+
     func knowsAccessToken(_ authorization: String) -> Bool {
         contents.withLock { $0.numbers.values.contains { "Bearer \($0.accessToken)" == authorization } }
     }

@@ -26,8 +26,14 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
     clientConfiguration.httpVersion = .automatic
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration, backgroundActivityLogger: logger)
 
+    var fetchConfiguration = clientConfiguration
+    fetchConfiguration.redirectConfiguration = .disallow
+    let fetchClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: fetchConfiguration, backgroundActivityLogger: logger)
+    var fetchPolicy = config.fetchPolicy
+    if config.sandbox { fetchPolicy.allowLoopback = true }
+
     let graphURL = LateBoundURL(config.sandbox ? nil : config.graphURL)
-    var services: [any Service] = [HTTPClientService(client: httpClient)]
+    var services: [any Service] = [HTTPClientService(client: httpClient), HTTPClientService(client: fetchClient)]
     var announcer: SandboxAnnouncer?
     if config.sandbox {
         let setup = try await SandboxSetup.prepare(store: store)
@@ -60,7 +66,9 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
         timeout: config.upstreamTimeout, logger: logger)
     let router = buildRouter(
         config: config,
-        parts: RouterParts(store: store, cloud: cloud, metrics: metrics, signal: signal, mediaLinks: mediaLinks))
+        parts: RouterParts(
+            store: store, cloud: cloud, metrics: metrics, signal: signal, mediaLinks: mediaLinks,
+            fetcher: RemoteFileFetcher(httpClient: fetchClient, policy: fetchPolicy, timeout: config.upstreamTimeout)))
 
     return Application(
         router: router,
@@ -87,6 +95,7 @@ struct RouterParts: Sendable {
     let metrics: BridgeMetrics
     let signal: DeliverySignal
     let mediaLinks: MediaLinks
+    let fetcher: RemoteFileFetcher
 }
 
 func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<BridgeRequestContext> {
@@ -116,8 +125,12 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     ).register(on: router)
 
     let oneMsg = router.group()
-        .add(middleware: OneMsgAuthMiddleware(channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes))
+        .add(middleware: OneMsgAuthMiddleware(
+            channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes,
+            maxUploadBodyBytes: config.maxUploadBodyBytes))
     SendController(cloud: parts.cloud, store: store, metrics: metrics, signal: parts.signal).register(on: oneMsg)
+    MediaOperationsController(cloud: parts.cloud, fetcher: parts.fetcher, links: parts.mediaLinks, metrics: metrics)
+        .register(on: oneMsg)
     HistoryController(store: store).register(on: oneMsg)
     SettingsController(store: store).register(on: oneMsg)
     MediaController(store: store, cloud: parts.cloud, links: parts.mediaLinks).register(on: router)

@@ -24,6 +24,11 @@ public struct BridgeConfiguration: Sendable {
     public var upstreamTimeout: Duration = .seconds(30)
     /// Largest request body accepted from 1MSG clients and from Meta.
     public var maxBodyBytes: Int = 16 * 1024 * 1024
+    /// The largest body of `sendFile` and `uploadMedia`: WhatsApp's 100 MB document limit plus room for
+    /// the multipart framing and the other fields.
+    public var maxUploadBodyBytes: Int = 101 * 1024 * 1024
+    /// Which addresses `uploadMedia` may download client-given URLs from; the sandbox adds loopback.
+    public var fetchPolicy: FetchPolicy = .publicOnly
     /// Log level of the bridge's own logger.
     public var logLevel: Logger.Level = .info
     /// Where log lines go; tests capture them. `nil` writes to standard error.

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import OneMsg
+import Cloud
+import Translation
 
 /// Errors of the HTTP edge, each rendered as 1MSG's `{"error": "…"}` with its status.
 ///
@@ -16,6 +18,8 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     case bodyTooLarge(limit: Int)
     /// The store failed; details are logged, not shown.
     case storeUnavailable
+    /// The Cloud API refused or failed a non-send operation; the message is Meta's code and advice.
+    case upstream(status: HTTPResponse.Status, message: String)
 
     public var status: HTTPResponse.Status {
         switch self {
@@ -23,6 +27,7 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         case .unreadableBody, .invalid: .badRequest
         case .bodyTooLarge: .contentTooLarge
         case .storeUnavailable: .serviceUnavailable
+        case .upstream(let status, _): status
         }
     }
 
@@ -33,7 +38,19 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         case .invalid(let error): "Invalid request: \(error.description)"
         case .bodyTooLarge(let limit): "Request body is larger than the limit of \(limit) bytes"
         case .storeUnavailable: "The bridge's database is unavailable; retry later"
+        case .upstream(_, let message): message
         }
+    }
+
+    /// A Cloud call failure of a non-send operation: 404 when Meta does not know the object, 504 on a
+    /// timeout, else 502, with Meta's code and advice.
+    static func upstream(_ failure: CloudCallFailure) -> BridgeError {
+        let status: HTTPResponse.Status = switch failure {
+        case .refused(let httpStatus, _) where httpStatus == 404: .notFound
+        case .timedOut: .gatewayTimeout
+        default: .badGateway
+        }
+        return .upstream(status: status, message: ReplyTranslation.failureReply(failure).message)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {

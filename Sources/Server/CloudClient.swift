@@ -8,6 +8,7 @@ import NIOHTTP1
 import NIOPosix
 import Sandbox
 import Store
+import Translation
 
 /// The one path to the Cloud API: a shared AsyncHTTPClient, the channel's Bearer token, Meta's answers
 /// decoded into results or ``CloudCallFailure``s. Never logs bodies, URLs with secrets, or tokens.
@@ -29,12 +30,42 @@ struct CloudClient: Sendable {
         } catch {
             return .failure(.unexpectedResponse(httpStatus: 0))
         }
-        return await call(.POST, path: "\(channel.phoneNumberID)/messages", body: body, channel: channel)
+        return await call(.POST, path: "\(channel.phoneNumberID)/messages", body: .json(body), channel: channel)
+    }
+
+    /// `POST /{version}/{phone-number-id}/messages` with a read receipt (and typing indicator).
+    func markRead(_ receipt: CloudReadReceipt, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure> {
+        guard let body = try? JSONEncoder().encode(receipt) else { return .failure(.unexpectedResponse(httpStatus: 0)) }
+        return await call(.POST, path: "\(channel.phoneNumberID)/messages", body: .json(body), channel: channel)
+    }
+
+    /// `POST /{version}/{phone-number-id}/media`: uploads a file as multipart/form-data (`messaging_product`,
+    /// `type`, `file`), answering the new media id.
+    func uploadMedia(_ upload: MediaUpload, channel: ChannelRecord) async -> Result<CloudMediaID, CloudCallFailure> {
+        let boundary = "onemsg-bridge-\(UInt64.random(in: 0...UInt64.max))"
+        let filename = (upload.file.filename ?? "file").replacingOccurrences(of: "\"", with: "'")
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(upload.file.size + 512)
+        buffer.writeString(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n\(upload.mimeType)\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n"
+                + "Content-Type: \(upload.mimeType)\r\n\r\n")
+        buffer.writeBytes(upload.file.bytes)
+        buffer.writeString("\r\n--\(boundary)--\r\n")
+        return await call(
+            .POST, path: "\(channel.phoneNumberID)/media",
+            body: .init(contentType: "multipart/form-data; boundary=\(boundary)", bytes: buffer), channel: channel)
+    }
+
+    /// `DELETE /{version}/{media-id}`.
+    func deleteMedia(id: String, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure> {
+        await call(.DELETE, path: "\(Self.pathSegment(id))?phone_number_id=\(channel.phoneNumberID)", body: nil, channel: channel)
     }
 
     /// `GET /{version}/{media-id}`: the short-lived download URL of a media file.
     func mediaInfo(id: String, channel: ChannelRecord) async -> Result<CloudMediaInfo, CloudCallFailure> {
-        await call(.GET, path: "\(id)?phone_number_id=\(channel.phoneNumberID)", body: nil, channel: channel)
+        await call(.GET, path: "\(Self.pathSegment(id))?phone_number_id=\(channel.phoneNumberID)", body: nil, channel: channel)
     }
 
     /// Starts downloading a media file from the URL Meta gave, with the channel's token; the caller streams the body.
@@ -45,7 +76,7 @@ struct CloudClient: Sendable {
     }
 
     private func call<Success: Decodable>(
-        _ method: NIOHTTP1.HTTPMethod, path: String, body: Data?, channel: ChannelRecord
+        _ method: NIOHTTP1.HTTPMethod, path: String, body: RequestBody?, channel: ChannelRecord
     ) async -> Result<Success, CloudCallFailure> {
         guard let base = graphURL.url else {
             return .failure(.unreachable(reason: "the Cloud API address is not known yet"))
@@ -55,8 +86,8 @@ struct CloudClient: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(channel.accessToken)")
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
+            request.headers.add(name: "Content-Type", value: body.contentType)
+            request.body = .bytes(body.bytes)
         }
         let status: Int
         let responseBody: ByteBuffer
@@ -83,6 +114,21 @@ struct CloudClient: Sendable {
             "cloud api refused",
             metadata: ["cloud.path": "\(Self.template(path))", "http.status": "\(status)", "cloud.error.code": "\(envelope.error.code)"])
         return .failure(.refused(httpStatus: status, error: envelope.error))
+    }
+
+    /// A request body and its content type.
+    struct RequestBody {
+        var contentType: String
+        var bytes: ByteBuffer
+
+        static func json(_ data: Data) -> RequestBody {
+            RequestBody(contentType: "application/json", bytes: ByteBuffer(bytes: data))
+        }
+    }
+
+    /// A client-given id made safe as one path segment (Graph ids are digits; anything else is escaped).
+    static func pathSegment(_ id: String) -> String {
+        id.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? ""
     }
 
     /// Sorts transport errors into "nothing was sent" and "outcome unknown".

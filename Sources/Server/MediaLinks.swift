@@ -15,9 +15,14 @@ struct MediaLinks: Sendable {
     let baseURL: LateBoundURL
 
     func url(channelID: String, media: InboundMedia, now: Date = Date()) -> String {
+        url(channelID: channelID, mediaID: media.id, now: now)
+    }
+
+    func url(channelID: String, mediaID: String, now: Date = Date()) -> String {
         let expires = Int(now.timeIntervalSince1970 + Self.lifetime)
         let base = baseURL.url ?? ""
-        return "\(base)/\(channelID)/media/\(media.id)?expires=\(expires)&signature=\(signature(channelID: channelID, mediaID: media.id, expires: expires))"
+        let segment = CloudClient.pathSegment(mediaID)
+        return "\(base)/\(channelID)/media/\(segment)?expires=\(expires)&signature=\(signature(channelID: channelID, mediaID: mediaID, expires: expires))"
     }
 
     /// Why a link is refused, for the 4xx reply.

@@ -14,11 +14,16 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
 
     let channels: ChannelDirectory
     let maxBodyBytes: Int
+    /// The limit for the operations that carry files.
+    let maxUploadBodyBytes: Int
+
+    static let uploadOperations: Set<Substring> = ["sendFile", "uploadMedia"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         var context = context
-        let body = try await request.collectBody(limit: maxBodyBytes)
+        let isUpload = request.uri.path.split(separator: "/").last.map(Self.uploadOperations.contains) ?? false
+        let body = try await request.collectBody(limit: isUpload ? maxUploadBodyBytes : maxBodyBytes)
         let decoded = Result { () throws(BodyDecodingError) in
             try LenientBodyDecoder.decode(body: Array(buffer: body), contentType: request.headers[.contentType])
         }
@@ -35,8 +40,21 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
             throw BridgeError.unreadableBody(error.description)
         }
         context.channel = channel
-        context.fields = fields
+        context.fields = Self.mergingQuery(request.uri.query, into: fields)
         return try await next(request, context)
+    }
+
+    /// Query parameters count as fields too (`GET /retrieveMedia?mediaId=…`); the body wins when both name one.
+    static func mergingQuery(_ query: String?, into fields: RequestFields) -> RequestFields {
+        guard let query, !query.isEmpty else { return fields }
+        var values: [String: FieldValue] = [:]
+        for (name, value) in LenientBodyDecoder.formPairs(Substring(query)) where name != "token" && values[name] == nil {
+            values[name] = .string(value)
+        }
+        guard !values.isEmpty else { return fields }
+        for name in fields.clearedFields { values[name] = .string("") }
+        values.merge(fields.values) { _, body in body }
+        return RequestFields(values: values, files: fields.files, encoding: fields.encoding)
     }
 
     static func queryTokens(_ query: String?) -> [String] {

@@ -20,15 +20,31 @@ struct SendController: Sendable {
                 try await send(operation, context: context)
             }
         }
+        group.oneMsg(.post, "readMessage") { _, context in try await readMessage(context: context) }
     }
 
     func send(_ operation: SendOperation, context: BridgeRequestContext) async throws -> SendReply {
         let channel = try context.authenticatedChannel()
-        let translated: SendOperation.Translated
+        var translated: SendOperation.Translated
         do {
             translated = try operation.translate(context.fields)
         } catch {
             throw BridgeError.invalid(error)
+        }
+        for note in translated.notes {
+            context.logger.info("request adjusted for the Cloud API", metadata: ["operation": "\(operation.rawValue)", "note": "\(note)"])
+        }
+        if let upload = translated.upload {
+            switch await cloud.uploadMedia(upload, channel: channel) {
+            case .success(let media):
+                metrics.recordUpstream(operation: "uploadMedia", outcome: "accepted")
+                translated = translated.withUploadedMedia(id: media.id)
+            case .failure(let failure):
+                metrics.recordUpstream(operation: "uploadMedia", outcome: Self.outcomeLabel(failure))
+                var reply = ReplyTranslation.failureReply(failure)
+                reply.message = "The file upload failed, so nothing was sent. \(reply.message)"
+                return reply
+            }
         }
         let outcome = await cloud.sendMessage(translated.message, channel: channel)
         let reply = ReplyTranslation.sendReply(outcome, recipient: translated.recipient)
@@ -58,19 +74,42 @@ struct SendController: Sendable {
         }
     }
 
-    static func outcomeLabel(_ outcome: Result<CloudSendResponse, CloudCallFailure>) -> String {
+    /// `POST /readMessage`: `messageId` (or `msgId`) → Meta's read receipt; `typingIndicator` also shows "typing…".
+    func readMessage(context: BridgeRequestContext) async throws -> ResultReply {
+        let channel = try context.authenticatedChannel()
+        var reader = FieldReader(context.fields)
+        let field = context.fields["messageId"] == nil && context.fields["msgId"] != nil ? "msgId" : "messageId"
+        let messageID = reader.text(field, required: true, maxLength: 256)
+        let typing = reader.bool("typingIndicator") ?? false
+        guard reader.problems.isEmpty, let messageID else { throw BridgeError.invalid(ValidationError(reader.problems)) }
+        let outcome = await cloud.markRead(.init(messageID: messageID, showsTypingIndicator: typing), channel: channel)
+        metrics.recordUpstream(operation: "readMessage", outcome: Self.outcomeLabel(outcome))
+        if case .failure(let failure) = outcome { throw BridgeError.upstream(failure) }
+        return .success
+    }
+
+    static func outcomeLabel<Success>(_ outcome: Result<Success, CloudCallFailure>) -> String {
         switch outcome {
         case .success: "accepted"
-        case .failure(.refused): "refused"
-        case .failure(.unexpectedResponse): "unexpected_response"
-        case .failure(.unreachable): "unreachable"
-        case .failure(.timedOut): "timeout"
-        case .failure(.interrupted): "interrupted"
+        case .failure(let failure): outcomeLabel(failure)
+        }
+    }
+
+    static func outcomeLabel(_ failure: CloudCallFailure) -> String {
+        switch failure {
+        case .refused: "refused"
+        case .unexpectedResponse: "unexpected_response"
+        case .unreachable: "unreachable"
+        case .timedOut: "timeout"
+        case .interrupted: "interrupted"
         }
     }
 }
 
 extension SendReply: ResponseEncodable {}
+extension ResultReply: ResponseEncodable {}
+extension UploadMediaReply: ResponseEncodable {}
+extension RetrieveMediaReply: ResponseEncodable {}
 extension ErrorReply: ResponseEncodable {}
 
 extension RouterGroup where Context == BridgeRequestContext {

@@ -36,7 +36,7 @@ enum ClientEvents {
             id: id, body: sent.historyBody, fromMe: true, selfFlag: 1, isForwarded: false, author: business,
             chatId: sent.recipient.chatId, time: Int(time.timeIntervalSince1970), type: sent.historyType,
             senderName: channel.settings.displayPhoneNumber ?? "", chatName: sent.recipient.chatId.split(separator: "@").first.map(String.init) ?? "",
-            quotedMsgId: sent.quotedMsgId)
+            caption: sent.historyCaption, quotedMsgId: sent.quotedMsgId)
     }
 
     /// Everything one verified Meta delivery produces, ready to commit in one transaction.

@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Time limit of one delivery attempt, in seconds (env BRIDGE_WEBHOOK_TIMEOUT; default 10).")
     var webhookTimeout: Double?
 
+    @Flag(help: "Let uploadMedia fetch URLs that resolve to private, loopback or link-local addresses (env BRIDGE_ALLOW_PRIVATE_FETCH=1; default: public addresses only).")
+    var allowPrivateFetch = false
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env BRIDGE_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -83,6 +86,9 @@ struct Serve: AsyncParsableCommand {
         }
         if let timeout = try seconds(webhookTimeout, "BRIDGE_WEBHOOK_TIMEOUT") {
             config.retryPolicy.attemptTimeout = .milliseconds(Int64(timeout * 1000))
+        }
+        if allowPrivateFetch || ["1", "true", "yes"].contains(Environment.value("BRIDGE_ALLOW_PRIVATE_FETCH")?.lowercased() ?? "") {
+            config.fetchPolicy.allowPrivate = true
         }
         if let level = logLevel ?? Environment.value("BRIDGE_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

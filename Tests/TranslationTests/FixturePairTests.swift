@@ -5,7 +5,8 @@ import Testing
 import Translation
 
 /// One fixture pair from `fixtures/send/`: a 1MSG request as received, and the exact Cloud body
-/// (or, for invalid requests, the exact 400 text).
+/// (or, for invalid requests, the exact 400 text). A send that uploads a file first also names the
+/// upload: `"upload": {"mimeType", "filename" (or null), "size" (bytes), "kind"}`.
 struct SendFixture: Sendable, CustomTestStringConvertible {
     var name: String
     var operation: String
@@ -13,6 +14,8 @@ struct SendFixture: Sendable, CustomTestStringConvertible {
     var body: [UInt8]
     var cloud: FieldValue?
     var error: String?
+    /// The expected ``MediaUpload``, as `{mimeType, filename, size, kind}`; `nil` when nothing is uploaded.
+    var upload: FieldValue?
 
     var testDescription: String { name }
 
@@ -46,9 +49,18 @@ struct SendFixture: Sendable, CustomTestStringConvertible {
         guard root["cloud"] != nil || error != nil else {
             throw FixtureError(file: url.lastPathComponent, reason: "needs cloud or error")
         }
+        if let upload = root["upload"] {
+            guard root["cloud"] != nil else {
+                throw FixtureError(file: url.lastPathComponent, reason: "upload needs a cloud body (a rejection uploads nothing)")
+            }
+            guard case .object(let members) = upload, Set(members.keys) == ["mimeType", "filename", "size", "kind"] else {
+                throw FixtureError(file: url.lastPathComponent, reason: "upload must be {mimeType, filename, size, kind}")
+            }
+        }
         return SendFixture(
             name: url.deletingPathExtension().lastPathComponent, operation: operation,
-            contentType: request["contentType"]?.scalarText, body: body, cloud: root["cloud"], error: error)
+            contentType: request["contentType"]?.scalarText, body: body, cloud: root["cloud"], error: error,
+            upload: root["upload"])
     }
 }
 
@@ -84,5 +96,17 @@ struct FixturePairTests {
         #expect(actual == fixture.cloud)
         // The Cloud body also decodes back to the same message.
         #expect(try JSONDecoder().decode(CloudMessage.self, from: encoded) == translated.message)
+        // A file to upload first is named by the fixture; every other send uploads nothing.
+        #expect(translated.upload.map(Self.describe) == fixture.upload)
+    }
+
+    /// An upload as the fixture spells it.
+    static func describe(_ upload: MediaUpload) -> FieldValue {
+        .object([
+            "mimeType": .string(upload.mimeType),
+            "filename": upload.file.filename.map(FieldValue.string) ?? .null,
+            "size": .number(String(upload.file.size)),
+            "kind": .string(upload.kind.rawValue),
+        ])
     }
 }

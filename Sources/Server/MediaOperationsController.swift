@@ -1,0 +1,100 @@
+import Cloud
+import Foundation
+import Hummingbird
+import OneMsg
+import Store
+import Translation
+
+/// `POST /uploadMedia`, `GET /retrieveMedia`, `DELETE /media/{mediaId}` and `POST /deleteMedia`: media the
+/// client manages itself, stored at Meta under the channel's phone number.
+struct MediaOperationsController: Sendable {
+    let cloud: CloudClient
+    let fetcher: RemoteFileFetcher
+    let links: MediaLinks
+    let metrics: BridgeMetrics
+
+    /// The largest file WhatsApp accepts of any kind (documents).
+    static let maxUploadBytes = CloudMessage.MediaKind.document.maxBytes
+
+    func register(on group: RouterGroup<BridgeRequestContext>) {
+        group.oneMsg(.post, "uploadMedia") { _, context in try await upload(context: context) }
+        group.oneMsg(.get, "retrieveMedia") { _, context in try await retrieve(context: context) }
+        group.oneMsg(.delete, "media/:mediaId") { _, context in
+            try await delete(id: context.parameters.get("mediaId") ?? "", context: context)
+        }
+        group.oneMsg(.post, "deleteMedia") { _, context in
+            var reader = FieldReader(context.fields)
+            let id = reader.text("mediaId", required: true, maxLength: 256)
+            guard let id else { throw BridgeError.invalid(ValidationError(reader.problems)) }
+            return try await delete(id: id, context: context)
+        }
+    }
+
+    /// The file from a multipart part, a `data:` URI, or a URL the bridge downloads (`body` or `url`).
+    func upload(context: BridgeRequestContext) async throws -> UploadMediaReply {
+        let channel = try context.authenticatedChannel()
+        let fields = context.fields
+        var reader = FieldReader(fields)
+        var file: UploadedFile?
+        let field = fields["body"] == nil && fields["url"] != nil ? "url" : "body"
+        if let part = fields.files["body"] ?? fields.files["file"] ?? fields.files.values.first {
+            file = part
+        } else if let text = reader.text(field) {
+            if text.hasPrefix("data:") {
+                file = MediaTranslation.decodeDataURI(text, field: field)?.0
+                if file == nil { reader.report(field, "is a data: URI that is not data:<mime type>;base64,<data>") }
+            } else if FieldReader.isWebURL(text) {
+                do {
+                    file = try await fetcher.fetch(text, field: field, maxBytes: Self.maxUploadBytes)
+                } catch {
+                    throw BridgeError.invalid(error)
+                }
+            } else {
+                reader.report(field, "must be an http(s) URL, a data:<mime type>;base64,… URI or a file part")
+            }
+        } else {
+            reader.report("body", "is required: a file URL, a data: URI or a file part")
+        }
+        guard reader.problems.isEmpty, var file else { throw BridgeError.invalid(ValidationError(reader.problems)) }
+        if file.filename == nil { file.filename = reader.text("filename") }
+        let declared = file.contentType.flatMap { $0.lowercased().hasPrefix("application/octet-stream") ? nil : $0 }
+        let mime = declared ?? file.filename.flatMap(MediaTranslation.mimeForFilename) ?? "application/octet-stream"
+        let kind = MediaTranslation.kindForMIME(mime) ?? .document
+        guard file.size <= kind.maxBytes else {
+            throw BridgeError.invalid(ValidationError([FieldProblem(
+                field: file.fieldName,
+                rule: "is \(MediaTranslation.megabytes(file.size)); WhatsApp accepts \(kind.rawValue) files up to \(MediaTranslation.megabytes(kind.maxBytes))")]))
+        }
+        let outcome = await cloud.uploadMedia(MediaUpload(file: file, mimeType: mime, kind: kind), channel: channel)
+        metrics.recordUpstream(operation: "uploadMedia", outcome: SendController.outcomeLabel(outcome))
+        switch outcome {
+        case .success(let media): return UploadMediaReply(mediaId: media.id)
+        case .failure(let failure): throw BridgeError.upstream(failure)
+        }
+    }
+
+    /// Meta's facts about an uploaded file, with a signed bridge link in place of Meta's token-only URL.
+    func retrieve(context: BridgeRequestContext) async throws -> RetrieveMediaReply {
+        let channel = try context.authenticatedChannel()
+        var reader = FieldReader(context.fields)
+        let id = reader.text("mediaId", required: true, maxLength: 256)
+        guard let id else { throw BridgeError.invalid(ValidationError(reader.problems)) }
+        let outcome = await cloud.mediaInfo(id: id, channel: channel)
+        metrics.recordUpstream(operation: "retrieveMedia", outcome: SendController.outcomeLabel(outcome))
+        switch outcome {
+        case .success(let info):
+            return RetrieveMediaReply(
+                url: links.url(channelID: channel.id, mediaID: info.id), mimeType: info.mimeType, sha256: info.sha256,
+                fileSize: info.fileSize, id: info.id)
+        case .failure(let failure): throw BridgeError.upstream(failure)
+        }
+    }
+
+    func delete(id: String, context: BridgeRequestContext) async throws -> ResultReply {
+        let channel = try context.authenticatedChannel()
+        let outcome = await cloud.deleteMedia(id: id, channel: channel)
+        metrics.recordUpstream(operation: "deleteMedia", outcome: SendController.outcomeLabel(outcome))
+        if case .failure(let failure) = outcome { throw BridgeError.upstream(failure) }
+        return .success
+    }
+}

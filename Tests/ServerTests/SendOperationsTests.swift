@@ -1,0 +1,156 @@
+import Cloud
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Sandbox
+import Server
+import Testing
+
+/// One send operation with a valid body, an invalid one, and what each must produce.
+struct SendOperationCase: Sendable, CustomTestStringConvertible {
+    var operation: String
+    var valid: String
+    /// The Cloud `type`, and for interactive messages `interactive.type`.
+    var cloudType: String
+    var interactiveType: String?
+    var invalid: String
+    /// A part of the 400 text that names the field and the rule.
+    var problem: String
+
+    var testDescription: String { operation }
+
+    static let phone = #""phone": "12020721369""#
+
+    static let all: [SendOperationCase] = [
+        .init(operation: "sendMessage", valid: #"{\#(phone), "body": "hi"}"#, cloudType: "text",
+              invalid: #"{\#(phone)}"#, problem: "body: is required"),
+        .init(operation: "sendFile", valid: #"{\#(phone), "body": "https://example.com/a.jpg", "caption": "A"}"#, cloudType: "image",
+              invalid: #"{\#(phone), "body": "ftp://example.com/a.jpg"}"#, problem: "body: must be an http(s) URL"),
+        .init(operation: "sendSticker", valid: #"{\#(phone), "link": "https://example.com/s.webp"}"#, cloudType: "sticker",
+              invalid: #"{\#(phone)}"#, problem: "mediaId: is required when link is not set"),
+        .init(operation: "sendLocation", valid: #"{\#(phone), "lat": "45.018337", "lng": "-73.968285", "name": "HQ"}"#,
+              cloudType: "location", invalid: #"{\#(phone), "lat": "95", "lng": "0"}"#, problem: "lat: must be between -90 and 90"),
+        .init(operation: "sendContact", valid: #"{\#(phone), "contact": {"name": "Ann Lee", "phone": "+1 202 555 0100"}}"#,
+              cloudType: "contacts", invalid: #"{\#(phone), "contacts": []}"#, problem: "contacts: must not be empty"),
+        .init(operation: "sendReaction", valid: #"{\#(phone), "body": "👍", "quotedMsgId": "wamid.TARGET"}"#, cloudType: "reaction",
+              invalid: #"{\#(phone), "body": "👍"}"#, problem: "quotedMsgId: is required"),
+        .init(operation: "sendList",
+              valid: #"{\#(phone), "body": "Pick one", "action": "Menu", "sections": [{"rows": [{"id": "1", "title": "One"}]}]}"#,
+              cloudType: "interactive", interactiveType: "list",
+              invalid: #"{\#(phone), "body": "Pick one", "action": "Menu"}"#, problem: "sections: is required"),
+        .init(operation: "sendButton", valid: #"{\#(phone), "body": "Ok?", "buttons": [{"id": "y", "title": "Yes"}]}"#,
+              cloudType: "interactive", interactiveType: "button",
+              invalid: #"{\#(phone), "body": "Ok?", "buttons": [{"id": "1", "title": "A"}, {"id": "2", "title": "B"}, {"id": "3", "title": "C"}, {"id": "4", "title": "D"}]}"#,
+              problem: "buttons: must have at most 3 items (got 4)"),
+        .init(operation: "sendLocationRequest", valid: #"{\#(phone), "body": "Where are you?"}"#, cloudType: "interactive",
+              interactiveType: "location_request_message", invalid: #"{\#(phone)}"#, problem: "body: is required"),
+        .init(operation: "sendCtaUrl", valid: #"{\#(phone), "body": "Visit", "displayText": "Open", "url": "https://example.com"}"#,
+              cloudType: "interactive", interactiveType: "cta_url",
+              invalid: #"{\#(phone), "body": "Visit", "displayText": "Open", "url": "example"}"#,
+              problem: "url: must be an absolute http:// or https:// URL"),
+        .init(operation: "sendFlow",
+              valid: #"{\#(phone), "body": "Sign up", "flowId": "1234", "flowCta": "Start", "flowActionPayload": {"screen": "WELCOME"}}"#,
+              cloudType: "interactive", interactiveType: "flow",
+              invalid: #"{\#(phone), "body": "Sign up", "flowId": "1234", "flowActionPayload": {"screen": "WELCOME"}}"#,
+              problem: "flowCta: is required"),
+        .init(operation: "sendCarousel",
+              valid: #"{\#(phone), "body": "Look", "cards": [\#(card), \#(card)]}"#, cloudType: "interactive", interactiveType: "carousel",
+              invalid: #"{\#(phone), "body": "Look", "cards": [\#(card)]}"#, problem: "cards: must have at least 2 items (got 1)"),
+        .init(operation: "sendProduct", valid: #"{\#(phone), "action": {"catalog_id": "77", "product_retailer_id": "sku-1"}}"#,
+              cloudType: "interactive", interactiveType: "product",
+              invalid: #"{\#(phone), "action": {"product_retailer_id": "sku-1"}}"#, problem: "action.catalog_id: is required"),
+        .init(operation: "sendAddressMessage", valid: #"{\#(phone), "body": "Your address?", "country": "IN"}"#,
+              cloudType: "interactive", interactiveType: "address_message",
+              invalid: #"{\#(phone), "body": "Your address?", "country": "US"}"#, problem: "country: must be one of IN, SG"),
+        .init(operation: "sendTemplate", valid: #"{\#(phone), "template": "hello_world", "language": "en_US", "namespace": "ns"}"#,
+              cloudType: "template", invalid: #"{\#(phone), "template": "hello_world"}"#, problem: "language: is required"),
+    ]
+
+    static let card = #"{"header": {"type": "image", "image": {"link": "https://example.com/c.jpg"}}, "body": {"text": "Card"}, "action": {"name": "cta_url", "parameters": {"display_text": "Buy", "url": "https://example.com/buy"}}}"#
+}
+
+@Suite("Every send operation through the router")
+struct SendOperationsTests {
+    @Test("valid → sent:true and one Cloud message of the right type", arguments: SendOperationCase.all)
+    func success(_ operation: SendOperationCase) async throws {
+        let world = try await TestWorld.make()
+        try await world.withSimulator { graphURL in
+            let app = try await buildApplication(world.configuration(graphURL: graphURL))
+            try await app.test(.router) { client in
+                let response = try await client.post(
+                    "/alpha/\(operation.operation)?token=\(TestWorld.alphaToken)", operation.valid, contentType: "application/json")
+                #expect(response.status == .ok)
+                #expect(response.json["sent"] as? Bool == true, "\(response.text)")
+                #expect((response.json["id"] as? String)?.hasPrefix("wamid.") == true)
+            }
+        }
+        let requests = world.simulator.requests
+        #expect(requests.count == 1)
+        let body = try #require(requests.first?.json as? [String: Any])
+        #expect(body["type"] as? String == operation.cloudType)
+        if let interactiveType = operation.interactiveType {
+            #expect((body["interactive"] as? [String: Any])?["type"] as? String == interactiveType)
+        }
+        let history = try await world.store().messages(channelID: "alpha")
+        #expect(history.count == 1)
+    }
+
+    @Test("invalid → 400 naming the field and the rule; nothing goes upstream", arguments: SendOperationCase.all)
+    func validation(_ operation: SendOperationCase) async throws {
+        let world = try await TestWorld.make()
+        try await world.withSimulator { graphURL in
+            let app = try await buildApplication(world.configuration(graphURL: graphURL))
+            try await app.test(.router) { client in
+                let response = try await client.post(
+                    "/alpha/\(operation.operation)?token=\(TestWorld.alphaToken)", operation.invalid, contentType: "application/json")
+                #expect(response.status == .badRequest)
+                let error = try #require(response.json["error"] as? String)
+                #expect(error.hasPrefix("Invalid request: "))
+                #expect(error.contains(operation.problem), "\(error)")
+            }
+        }
+        #expect(world.simulator.requests.isEmpty)
+    }
+
+    @Test("Meta refuses → HTTP 200, sent:false, Meta's code and advice", arguments: SendOperationCase.all)
+    func refusal(_ operation: SendOperationCase) async throws {
+        let world = try await TestWorld.make()
+        world.simulator.scriptNext(.error(
+            httpStatus: 400,
+            CloudError(code: 131047, message: "(#131047) Re-engagement message", details: "More than 24 hours", fbtraceID: "T")))
+        try await world.withSimulator { graphURL in
+            let app = try await buildApplication(world.configuration(graphURL: graphURL))
+            try await app.test(.router) { client in
+                let response = try await client.post(
+                    "/alpha/\(operation.operation)?token=\(TestWorld.alphaToken)", operation.valid, contentType: "application/json")
+                #expect(response.status == .ok)
+                #expect(response.json["sent"] as? Bool == false)
+                #expect((response.json["message"] as? String)?.hasPrefix("131047: ") == true)
+            }
+        }
+        #expect(try await world.store().messages(channelID: "alpha").isEmpty)
+    }
+
+    @Test("readMessage → Meta's read receipt with the typing indicator; {result: success}")
+    func readMessage() async throws {
+        let world = try await TestWorld.make()
+        try await world.withSimulator { graphURL in
+            let app = try await buildApplication(world.configuration(graphURL: graphURL))
+            try await app.test(.router) { client in
+                let uri = "/alpha/readMessage?token=\(TestWorld.alphaToken)"
+                let read = try await client.post(uri, "msgId=wamid.IN1&typingIndicator=True")
+                #expect(read.status == .ok)
+                #expect(read.json["result"] as? String == "success")
+                let missing = try await client.post(uri, "", contentType: "application/json")
+                #expect(missing.status == .badRequest)
+                #expect(missing.json["error"] as? String == "Invalid request: messageId: is required")
+            }
+        }
+        let body = try #require(world.simulator.requests.first?.json as? [String: Any])
+        let expected: [String: Any] = [
+            "messaging_product": "whatsapp", "status": "read", "message_id": "wamid.IN1", "typing_indicator": ["type": "text"],
+        ]
+        #expect(NSDictionary(dictionary: body).isEqual(to: expected))
+        #expect(world.simulator.requests.count == 1)
+    }
+}
