@@ -93,9 +93,8 @@ public enum LenientBodyDecoder {
         var values: [String: FieldValue] = [:]
         var files: [String: UploadedFile] = [:]
         for part in parts {
-            let disposition = MediaType(part.headers["content-disposition"])
-            guard let name = disposition.parameters["name"] else { continue }
-            if let filename = disposition.parameters["filename"] {
+            guard let (name, filename) = partName(disposition: part.headers["content-disposition"]) else { continue }
+            if let filename {
                 files[name] = UploadedFile(
                     filename: filename.isEmpty ? nil : filename,
                     contentType: part.headers["content-type"],
@@ -109,7 +108,24 @@ public enum LenientBodyDecoder {
         return RequestFields(values: values, files: files, encoding: .multipart)
     }
 
-    private static func append(_ value: FieldValue, to key: String, in values: inout [String: FieldValue]) {
+    /// The boundary of a `multipart/form-data` content type; `nil` for any other type.
+    public static func multipartBoundary(_ contentType: String?) -> String? {
+        let mediaType = MediaType(contentType)
+        guard mediaType.essence == "multipart/form-data", let boundary = mediaType.parameters["boundary"], !boundary.isEmpty else {
+            return nil
+        }
+        return boundary
+    }
+
+    /// The field name and, for file parts, the file name of a multipart part's `Content-Disposition`.
+    public static func partName(disposition: String?) -> (name: String, filename: String?)? {
+        let parsed = MediaType(disposition)
+        guard let name = parsed.parameters["name"] else { return nil }
+        return (name, parsed.parameters["filename"])
+    }
+
+    /// Adds a value under `key`; a repeated key becomes an array, as form clients mean it.
+    public static func append(_ value: FieldValue, to key: String, in values: inout [String: FieldValue]) {
         switch values[key] {
         case nil: values[key] = value
         case .array(let existing): values[key] = .array(existing + [value])

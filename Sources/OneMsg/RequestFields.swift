@@ -1,23 +1,40 @@
-/// A file part of a multipart/form-data body.
+/// A file part of a multipart/form-data body, or a file decoded from a `data:` URI or downloaded.
 public struct UploadedFile: Sendable, Hashable {
+    /// Where the file's bytes are.
+    public enum Contents: Sendable, Hashable {
+        /// Small files and data URIs: in memory.
+        case bytes([UInt8])
+        /// Large multipart parts and downloads: written to a temporary file while they arrived, so that
+        /// a 100 MB document never sits in memory; whoever created the file deletes it.
+        case spooled(path: String, size: Int)
+    }
+
     /// The file name the client gave, if any.
     public var filename: String?
     /// The part's declared content type, if any.
     public var contentType: String?
-    /// The file's bytes.
-    public var bytes: [UInt8]
+    public var contents: Contents
     /// The form field the file arrived in, for error messages.
     public var fieldName: String
 
     public init(filename: String?, contentType: String?, bytes: [UInt8], fieldName: String = "body") {
+        self.init(filename: filename, contentType: contentType, contents: .bytes(bytes), fieldName: fieldName)
+    }
+
+    public init(filename: String?, contentType: String?, contents: Contents, fieldName: String = "body") {
         self.filename = filename
         self.contentType = contentType
-        self.bytes = bytes
+        self.contents = contents
         self.fieldName = fieldName
     }
 
     /// The file's size in bytes.
-    public var size: Int { bytes.count }
+    public var size: Int {
+        switch contents {
+        case .bytes(let bytes): bytes.count
+        case .spooled(_, let size): size
+        }
+    }
 }
 
 /// The fields of a 1MSG request body after lenient decoding, independent of the wire encoding.

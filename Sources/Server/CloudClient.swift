@@ -44,18 +44,20 @@ struct CloudClient: Sendable {
     func uploadMedia(_ upload: MediaUpload, channel: ChannelRecord) async -> Result<CloudMediaID, CloudCallFailure> {
         let boundary = "onemsg-bridge-\(UInt64.random(in: 0...UInt64.max))"
         let filename = (upload.file.filename ?? "file").replacingOccurrences(of: "\"", with: "'")
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(upload.file.size + 512)
-        buffer.writeString(
+        let head = ByteBuffer(string:
             "--\(boundary)\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n"
                 + "--\(boundary)\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n\(upload.mimeType)\r\n"
                 + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n"
                 + "Content-Type: \(upload.mimeType)\r\n\r\n")
-        buffer.writeBytes(upload.file.bytes)
-        buffer.writeString("\r\n--\(boundary)--\r\n")
+        let tail = ByteBuffer(string: "\r\n--\(boundary)--\r\n")
+        // The file streams from memory or its spool file; only one chunk is held at a time.
+        let parts = FileSpool.chunks(of: upload.file, between: head, and: tail)
         return await call(
             .POST, path: "\(channel.phoneNumberID)/media",
-            body: .init(contentType: "multipart/form-data; boundary=\(boundary)", bytes: buffer), channel: channel)
+            body: .init(
+                contentType: "multipart/form-data; boundary=\(boundary)",
+                body: .stream(parts, length: .known(Int64(head.readableBytes + upload.file.size + tail.readableBytes)))),
+            channel: channel)
     }
 
     /// `DELETE /{version}/{media-id}`.
@@ -87,7 +89,7 @@ struct CloudClient: Sendable {
         request.headers.add(name: "Accept", value: "application/json")
         if let body {
             request.headers.add(name: "Content-Type", value: body.contentType)
-            request.body = .bytes(body.bytes)
+            request.body = body.body
         }
         let status: Int
         let responseBody: ByteBuffer
@@ -119,10 +121,10 @@ struct CloudClient: Sendable {
     /// A request body and its content type.
     struct RequestBody {
         var contentType: String
-        var bytes: ByteBuffer
+        var body: HTTPClientRequest.Body
 
         static func json(_ data: Data) -> RequestBody {
-            RequestBody(contentType: "application/json", bytes: ByteBuffer(bytes: data))
+            RequestBody(contentType: "application/json", body: .bytes(ByteBuffer(bytes: data)))
         }
     }
 

@@ -56,6 +56,7 @@ struct MediaOperationsController: Sendable {
             reader.report("body", "is required: a file URL, a data: URI or a file part")
         }
         guard reader.problems.isEmpty, var file else { throw BridgeError.invalid(ValidationError(reader.problems)) }
+        defer { if fields.files.isEmpty { FileSpool.remove([file]) } }
         if file.filename == nil { file.filename = reader.text("filename") }
         let declared = file.contentType.flatMap { $0.lowercased().hasPrefix("application/octet-stream") ? nil : $0 }
         let mime = declared ?? file.filename.flatMap(MediaTranslation.mimeForFilename) ?? "application/octet-stream"

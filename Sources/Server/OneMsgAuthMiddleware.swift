@@ -23,11 +23,18 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
         var request = request
         var context = context
         let isUpload = request.uri.path.split(separator: "/").last.map(Self.uploadOperations.contains) ?? false
-        let body = try await request.collectBody(limit: isUpload ? maxUploadBodyBytes : maxBodyBytes)
-        let decoded = Result { () throws(BodyDecodingError) in
-            try LenientBodyDecoder.decode(body: Array(buffer: body), contentType: request.headers[.contentType])
+        let decoded: Result<RequestFields, BodyDecodingError>
+        if isUpload, let boundary = LenientBodyDecoder.multipartBoundary(request.headers[.contentType]) {
+            // File parts go to disk as they arrive; a 100 MB document never sits in memory.
+            decoded = .success(try await MultipartSpooler.read(request.body, boundary: boundary, limit: maxUploadBodyBytes))
+        } else {
+            let body = try await request.collectBody(limit: isUpload ? maxUploadBodyBytes : maxBodyBytes)
+            decoded = Result { () throws(BodyDecodingError) in
+                try LenientBodyDecoder.decode(body: Array(buffer: body), contentType: request.headers[.contentType])
+            }
         }
         var fields = (try? decoded.get()) ?? RequestFields()
+        defer { FileSpool.remove(fields.files.values) }
         let bodyToken = fields.remove("token")?.scalarText
 
         let candidates = Self.queryTokens(request.uri.query)

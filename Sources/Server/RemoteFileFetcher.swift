@@ -80,7 +80,7 @@ struct RemoteFileFetcher: Sendable {
 
     static let maxRedirects = 5
 
-    /// The file at `url`, or a problem naming `field` that explains the refusal or failure.
+    /// The file at `url`, spooled to disk (the caller deletes it), or a problem naming `field` that explains the refusal or failure.
     func fetch(_ url: String, field: String, maxBytes: Int) async throws(ValidationError) -> UploadedFile {
         var current = url
         for _ in 0...Self.maxRedirects {
@@ -108,22 +108,27 @@ struct RemoteFileFetcher: Sendable {
             if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBytes {
                 throw problem(field, "points to a file of \(MediaTranslation.megabytes(length)), more than the limit of \(MediaTranslation.megabytes(maxBytes))")
             }
-            var bytes: [UInt8] = []
+            // Written to a spool file as it arrives: a 100 MB document never sits in memory.
+            guard let spool = try? FileSpool.create() else { throw problem(field, "could not be stored; retry later") }
+            var size = 0
             do {
+                defer { try? spool.handle.close() }
                 for try await chunk in response.body {
-                    if bytes.count + chunk.readableBytes > maxBytes {
+                    size += chunk.readableBytes
+                    if size > maxBytes {
                         throw problem(field, "points to a file larger than the limit of \(MediaTranslation.megabytes(maxBytes))")
                     }
-                    bytes.append(contentsOf: chunk.readableBytesView)
+                    try spool.handle.write(contentsOf: chunk.readableBytesView)
                 }
-            } catch let error as ValidationError {
-                throw error
             } catch {
+                try? FileManager.default.removeItem(atPath: spool.path)
+                if let error = error as? ValidationError { throw error }
                 throw problem(field, "could not be downloaded: \(Self.describe(error))")
             }
             let contentType = response.headers.first(name: "Content-Type")
             let name = MediaTranslation.lastPathComponent(of: current)
-            return UploadedFile(filename: name, contentType: contentType, bytes: bytes, fieldName: field)
+            return UploadedFile(
+                filename: name, contentType: contentType, contents: .spooled(path: spool.path, size: size), fieldName: field)
         }
         throw problem(field, "redirects more than \(Self.maxRedirects) times")
     }

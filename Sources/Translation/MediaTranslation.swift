@@ -67,7 +67,7 @@ public enum MediaTranslation {
             historyBody: media.link ?? media.id ?? "", historyCaption: media.caption ?? (resolvedKind == .document ? filename : nil),
             notes: notes)
         if case .upload(var file, let mime) = source {
-            if resolvedKind == .document, file.filename == nil { file.filename = filename }
+            if file.filename == nil { file.filename = filename }
             translated.upload = MediaUpload(
                 file: file, mimeType: mime ?? filename.flatMap(mimeForFilename) ?? "application/octet-stream", kind: resolvedKind)
         }

@@ -89,6 +89,39 @@ struct MediaOperationsTests {
         #expect(document["filename"] as? String == "report.pdf")
     }
 
+    @Test(".live: a 20 MB multipart document (over the 16 MiB body limit) streams through a spool file to Meta; the spool is deleted")
+    func largeDocumentStreams() async throws {
+        let world = try await TestWorld.make()
+        let size = 20 * 1024 * 1024
+        let boundary = "LargeBoundary"
+        var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"chatId\"\r\n\r\n12020721369@c.us\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"body\"; filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
+        body.writeRepeatingByte(0x42, count: size)
+        body.writeString("\r\n--\(boundary)--\r\n")
+        let request = body
+        let spoolsBefore = Self.spoolFiles()
+        try await world.withSimulator { graphURL in
+            let app = try await buildApplication(world.configuration(graphURL: graphURL))
+            try await app.test(.live) { client in
+                let response = try await client.execute(
+                    uri: "/alpha/sendFile?\(Self.token)", method: .post,
+                    headers: [.contentType: "multipart/form-data; boundary=\(boundary)"], body: request)
+                #expect(response.json["sent"] as? Bool == true, "\(response.text)")
+            }
+        }
+        let (uploads, messages) = Self.split(world.simulator.requests)
+        let upload = try #require(uploads.first)
+        #expect(upload.body.count > size && upload.body.count < size + 1024)
+        let document = try #require((messages.first?.json as? [String: Any])?["document"] as? [String: Any])
+        #expect(document["filename"] as? String == "big.pdf")
+        #expect(Self.spoolFiles().subtracting(spoolsBefore).isEmpty)
+    }
+
+    static func spoolFiles() -> Set<String> {
+        Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?
+            .filter { $0.hasPrefix("onemsg-bridge-upload-") } ?? [])
+    }
+
     @Test("sendFile: an image over 5 MB → 400 naming the limit; a refused upload → sent:false and no message")
     func sendFileLimitsAndUploadRefusal() async throws {
         let world = try await TestWorld.make()
