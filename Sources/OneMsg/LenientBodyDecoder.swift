@@ -1,5 +1,4 @@
 import Foundation
-import MultipartKit
 
 /// Why a body could not be decoded at all.
 public struct BodyDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -74,20 +73,16 @@ public enum LenientBodyDecoder {
     }
 
     static func decodeMultipart(_ body: [UInt8], boundary: String) throws(BodyDecodingError) -> RequestFields {
-        let parser = MultipartParser(boundary: boundary)
+        var parser = MultipartStreamParser(boundary: boundary)
         var parts: [(headers: [String: String], body: [UInt8])] = []
-        var headers: [String: String] = [:]
-        var partBody: [UInt8] = []
-        parser.onHeader = { name, value in headers[name.lowercased()] = value }
-        parser.onBody = { buffer in partBody.append(contentsOf: buffer.readableBytesView) }
-        parser.onPartComplete = {
-            parts.append((headers, partBody))
-            headers = [:]
-            partBody = []
+        for event in try parser.feed(body) {
+            switch event {
+            case .partStart(let headers): parts.append((headers, []))
+            case .content(let bytes): parts[parts.count - 1].body.append(contentsOf: bytes)
+            case .partEnd: break
+            }
         }
-        do {
-            try parser.execute(body)
-        } catch {
+        guard parser.isComplete else {
             throw BodyDecodingError("the multipart/form-data body is malformed")
         }
         var values: [String: FieldValue] = [:]

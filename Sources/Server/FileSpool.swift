@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import MultipartKit
 import NIOCore
 import OneMsg
 
@@ -90,94 +89,87 @@ enum MultipartSpooler {
     /// The body's fields, or ``BridgeError/bodyTooLarge(limit:)`` / ``BridgeError/unreadableBody(_:)``.
     /// On error the spool files written so far are deleted.
     static func read(_ body: RequestBody, boundary: String, limit: Int) async throws -> RequestFields {
-        let state = PartState()
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in state.headers[name.lowercased()] = value }
-        parser.onBody = { buffer in state.append(buffer) }
-        parser.onPartComplete = { state.completePart() }
+        var parser = MultipartStreamParser(boundary: boundary)
+        var parts = SpooledParts()
         var total = 0
         do {
             for try await chunk in body {
                 total += chunk.readableBytes
                 guard total <= limit else { throw BridgeError.bodyTooLarge(limit: limit) }
+                let events: [MultipartStreamParser.Event]
                 do {
-                    try parser.execute(chunk)
+                    events = try parser.feed(chunk.readableBytesView)
                 } catch {
-                    throw BridgeError.unreadableBody("the multipart/form-data body is malformed")
+                    throw BridgeError.unreadableBody(error.description)
                 }
-                if state.failed { throw BridgeError.unreadableBody("a file part could not be stored; retry later") }
+                for event in events { try parts.handle(event) }
             }
+            guard parser.isComplete else { throw BridgeError.unreadableBody("the multipart/form-data body is malformed") }
         } catch {
-            state.discard()
+            parts.discard()
             throw error
         }
-        return RequestFields(values: state.values, files: state.files, encoding: .multipart)
+        return RequestFields(values: parts.values, files: parts.files, encoding: .multipart)
     }
 
-    /// What the parser callbacks build; touched only from the reading task.
-    private final class PartState {
-        var headers: [String: String] = [:]
+    /// The fields and spool files built from parser events.
+    private struct SpooledParts {
         var values: [String: FieldValue] = [:]
         var files: [String: UploadedFile] = [:]
+        var current: (name: String, filename: String?, contentType: String?)?
         var text: [UInt8] = []
         var spool: (path: String, handle: FileHandle, size: Int)?
-        var started = false
-        var isFile = false
-        var failed = false
 
-        func append(_ buffer: ByteBuffer) {
-            if !started {
-                started = true
-                isFile = LenientBodyDecoder.partName(disposition: headers["content-disposition"])?.filename != nil
-                if isFile {
+        mutating func handle(_ event: MultipartStreamParser.Event) throws {
+            switch event {
+            case .partStart(let headers):
+                guard let (name, filename) = LenientBodyDecoder.partName(disposition: headers["content-disposition"]) else {
+                    current = nil
+                    return
+                }
+                current = (name, filename, headers["content-type"])
+                if filename != nil {
+                    guard let file = try? FileSpool.create() else {
+                        throw BridgeError.unreadableBody("a file part could not be stored; retry later")
+                    }
+                    spool = (file.path, file.handle, 0)
+                }
+            case .content(let bytes):
+                if let file = spool {
                     do {
-                        let file = try FileSpool.create()
-                        spool = (file.path, file.handle, 0)
+                        try file.handle.write(contentsOf: bytes)
                     } catch {
-                        failed = true
+                        throw BridgeError.unreadableBody("a file part could not be stored; retry later")
+                    }
+                    spool?.size += bytes.count
+                } else if let part = current {
+                    guard text.count + bytes.count <= MultipartSpooler.maxTextBytes else {
+                        throw BridgeError.unreadableBody("the form field \(part.name) is larger than 1 MB; send files as file parts")
+                    }
+                    text.append(contentsOf: bytes)
+                }
+            case .partEnd:
+                if let part = current {
+                    if let file = spool {
+                        try? file.handle.close()
+                        if let previous = files[part.name] { FileSpool.remove([previous]) }
+                        files[part.name] = UploadedFile(
+                            filename: part.filename?.isEmpty == false ? part.filename : nil, contentType: part.contentType,
+                            contents: .spooled(path: file.path, size: file.size), fieldName: part.name)
+                    } else {
+                        LenientBodyDecoder.append(.string(String(decoding: text, as: UTF8.self)), to: part.name, in: &values)
                     }
                 }
+                current = nil
+                spool = nil
+                text = []
             }
-            if isFile {
-                guard let current = spool else { return }
-                do {
-                    try current.handle.write(contentsOf: buffer.readableBytesView)
-                    spool?.size += buffer.readableBytes
-                } catch {
-                    failed = true
-                }
-            } else if text.count + buffer.readableBytes <= MultipartSpooler.maxTextBytes {
-                text.append(contentsOf: buffer.readableBytesView)
-            }
-        }
-
-        func completePart() {
-            if !started { append(ByteBuffer()) }
-            if let (name, filename) = LenientBodyDecoder.partName(disposition: headers["content-disposition"]) {
-                if let filename, let current = spool {
-                    try? current.handle.close()
-                    if let previous = files[name] { FileSpool.remove([previous]) }
-                    files[name] = UploadedFile(
-                        filename: filename.isEmpty ? nil : filename, contentType: headers["content-type"],
-                        contents: .spooled(path: current.path, size: current.size), fieldName: name)
-                } else if filename == nil {
-                    LenientBodyDecoder.append(.string(String(decoding: text, as: UTF8.self)), to: name, in: &values)
-                }
-            } else if let current = spool {
-                try? current.handle.close()
-                try? FileManager.default.removeItem(atPath: current.path)
-            }
-            headers = [:]
-            text = []
-            spool = nil
-            started = false
-            isFile = false
         }
 
         func discard() {
-            if let current = spool {
-                try? current.handle.close()
-                try? FileManager.default.removeItem(atPath: current.path)
+            if let file = spool {
+                try? file.handle.close()
+                try? FileManager.default.removeItem(atPath: file.path)
             }
             FileSpool.remove(files.values)
         }
