@@ -62,19 +62,7 @@ public struct FieldReader: Sendable {
         required: Bool = false,
         maxLength: Int? = nil
     ) -> String? {
-        guard let value = fields[name] else {
-            if required { report(name, "is required") }
-            return nil
-        }
-        guard let text = value.scalarText else {
-            report(name, "must be a string, not \(value.kindName)")
-            return nil
-        }
-        if let maxLength, text.count > maxLength {
-            report(name, "must be at most \(maxLength) characters (got \(text.count))")
-            return nil
-        }
-        return text
+        text(fields[name], at: name, required: required, maxLength: maxLength)
     }
 
     /// A boolean: JSON `true`/`false`, or the text `true/false/True/False/1/0`.

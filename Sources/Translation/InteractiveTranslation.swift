@@ -64,10 +64,7 @@ enum InteractiveTranslation {
 
     static func buttons(_ fields: RequestFields) throws(ValidationError) -> SendOperation.Translated {
         var reader = FieldReader(fields)
-        let basics = SendBasics(reading: &reader)
-        let body = reader.text("body", required: true, maxLength: 1024)
-        let header = header(&reader)
-        let footer = reader.text("footer", maxLength: 60)
+        let (basics, body, header, footer) = frame(&reader)
         let field = fields["sections"] == nil && fields["buttons"] != nil ? "buttons" : "sections"
         let values = reader.array(reader.structure(field), at: field, required: true, minCount: 1, maxCount: 3) ?? []
         var buttons: [CloudJSON] = []
@@ -112,10 +109,7 @@ enum InteractiveTranslation {
 
     static func ctaURL(_ fields: RequestFields) throws(ValidationError) -> SendOperation.Translated {
         var reader = FieldReader(fields)
-        let basics = SendBasics(reading: &reader)
-        let body = reader.text("body", required: true, maxLength: 1024)
-        let header = header(&reader)
-        let footer = reader.text("footer", maxLength: 60)
+        let (basics, body, header, footer) = frame(&reader)
         let displayName = fields["displayText"] == nil && fields["display_text"] != nil ? "display_text" : "displayText"
         let displayText = reader.text(displayName, required: true, maxLength: 20)
         let url = reader.webURL(fields["url"], at: "url", required: true)
@@ -127,10 +121,7 @@ enum InteractiveTranslation {
 
     static func flow(_ fields: RequestFields) throws(ValidationError) -> SendOperation.Translated {
         var reader = FieldReader(fields)
-        let basics = SendBasics(reading: &reader)
-        let body = reader.text("body", required: true, maxLength: 1024)
-        let header = header(&reader)
-        let footer = reader.text("footer", maxLength: 60)
+        let (basics, body, header, footer) = frame(&reader)
         let flowID = reader.text("flowId", maxLength: 64)
         let flowName = reader.text("flowName", maxLength: 200)
         if flowID == nil, flowName == nil, fields["flowId"] == nil, fields["flowName"] == nil {
@@ -309,6 +300,14 @@ enum InteractiveTranslation {
     }
 
     // MARK: Parts
+
+    /// What most interactive messages share: recipient and reply context, `body` (required, ≤ 1024), `header`
+    /// (text, image, video or document) and `footer` (≤ 60).
+    static func frame(_ reader: inout FieldReader) -> (SendBasics, body: String?, header: CloudJSON?, footer: String?) {
+        let basics = SendBasics(reading: &reader)
+        let body = reader.text("body", required: true, maxLength: 1024)
+        return (basics, body, header(&reader), reader.text("footer", maxLength: 60))
+    }
 
     static func interactive(
         _ type: String, header: CloudJSON?, body: String?, footer: String?, action: CloudJSON
