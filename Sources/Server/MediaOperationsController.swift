@@ -58,8 +58,7 @@ struct MediaOperationsController: Sendable {
         guard reader.problems.isEmpty, var file else { throw BridgeError.invalid(ValidationError(reader.problems)) }
         defer { if fields.files.isEmpty { FileSpool.remove([file]) } }
         if file.filename == nil { file.filename = reader.text("filename") }
-        let declared = file.contentType.flatMap { $0.lowercased().hasPrefix("application/octet-stream") ? nil : $0 }
-        let mime = declared ?? file.filename.flatMap(MediaTranslation.mimeForFilename) ?? "application/octet-stream"
+        let mime = MediaTranslation.uploadMIME(of: file, filename: file.filename)
         let kind = MediaTranslation.kindForMIME(mime) ?? .document
         guard file.size <= kind.maxBytes else {
             throw BridgeError.invalid(ValidationError([FieldProblem(

@@ -66,10 +66,10 @@ public enum MediaTranslation {
             .media(resolvedKind, media), reader: reader, historyType: isVoice ? "voice" : resolvedKind.rawValue,
             historyBody: media.link ?? media.id ?? "", historyCaption: media.caption ?? (resolvedKind == .document ? filename : nil),
             notes: notes)
-        if case .upload(var file, let mime) = source {
+        if case .upload(var file, _) = source {
             if file.filename == nil { file.filename = filename }
             translated.upload = MediaUpload(
-                file: file, mimeType: mime ?? filename.flatMap(mimeForFilename) ?? "application/octet-stream", kind: resolvedKind)
+                file: file, mimeType: uploadMIME(of: file, filename: filename), kind: resolvedKind)
         }
         return translated
     }
@@ -103,8 +103,7 @@ public enum MediaTranslation {
         var sources: [(field: String, source: Source)] = []
         if let id = reader.text("mediaId", maxLength: 256) { sources.append(("mediaId", .mediaID(id))) }
         if let file = fields.files["body"] ?? fields.files["file"] ?? fields.files.values.first {
-            let mime = file.contentType.flatMap { $0.lowercased() == "application/octet-stream" ? nil : $0 }
-            sources.append((file.fieldName, .upload(file, mimeType: mime)))
+            sources.append((file.fieldName, .upload(file, mimeType: declaredMIME(of: file))))
         } else if let body = reader.text("body") {
             if body.hasPrefix("data:") {
                 if let (file, mime) = decodeDataURI(body, field: "body") {
@@ -126,6 +125,16 @@ public enum MediaTranslation {
             reader.report("body", "is required: a file URL, a data: URI or a file part (or send mediaId)")
         }
         return sources.first?.source
+    }
+
+    /// The MIME type a file part or download declares, unless it is the say-nothing `application/octet-stream`.
+    public static func declaredMIME(of file: UploadedFile) -> String? {
+        file.contentType.flatMap { $0.lowercased().hasPrefix("application/octet-stream") ? nil : $0 }
+    }
+
+    /// The MIME type to upload a file under: what it declares, else what its name suggests.
+    public static func uploadMIME(of file: UploadedFile, filename: String?) -> String {
+        declaredMIME(of: file) ?? filename.flatMap(mimeForFilename) ?? "application/octet-stream"
     }
 
     /// Decodes `data:<mime>[;…];base64,<data>`; `nil` when `text` is not such a URI.
