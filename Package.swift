@@ -26,14 +26,18 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "JSONValue",
+            swiftSettings: sharedSwiftSettings
+        ),
+        .target(
             name: "OneMsg",
-            dependencies: [
-            ],
+            dependencies: ["JSONValue"],
             swiftSettings: sharedSwiftSettings
         ),
         .target(
             name: "Cloud",
             dependencies: [
+                "JSONValue",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: sharedSwiftSettings

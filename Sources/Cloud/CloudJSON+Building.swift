@@ -1,14 +1,4 @@
-extension CloudJSON: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
-    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
-{
-    public init(stringLiteral value: String) { self = .string(value) }
-    public init(booleanLiteral value: Bool) { self = .bool(value) }
-    public init(integerLiteral value: Int) { self = .number(String(value)) }
-    public init(arrayLiteral elements: CloudJSON...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, CloudJSON)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
-    }
-
+extension CloudJSON {
     /// An object of the members that are present; `nil` members are left out, as Meta expects.
     public static func members(_ members: KeyValuePairs<String, CloudJSON?>) -> CloudJSON {
         var object: [String: CloudJSON] = [:]

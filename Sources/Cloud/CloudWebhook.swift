@@ -1,3 +1,4 @@
+import JSONValue
 /// The body Meta POSTs to a webhook callback (`object: whatsapp_business_account`).
 ///
 /// Only the parts the bridge routes and translates are typed; unknown keys are ignored when decoding.
@@ -964,17 +965,11 @@ extension CloudWebhookPayload {
 
 // MARK: - JSON values
 
-/// Any JSON value, kept verbatim: the parts of Meta's webhooks the bridge does not model.
-///
-/// Numbers keep their text, so ids sent as JSON numbers survive unchanged.
-public enum CloudJSON: Sendable, Hashable {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    case array([CloudJSON])
-    case object([String: CloudJSON])
+/// Any JSON value, kept verbatim: the parts of Meta's webhooks the bridge does not model, and the
+/// interactive, template and contact objects it sends.
+public typealias CloudJSON = JSONValue
 
+extension CloudJSON {
     /// The member `key` when this is an object.
     public subscript(key: String) -> CloudJSON? {
         if case .object(let members) = self { members[key] } else { nil }
@@ -985,44 +980,6 @@ public enum CloudJSON: Sendable, Hashable {
         switch self {
         case .string(let text), .number(let text): text
         case .null, .bool, .array, .object: nil
-        }
-    }
-}
-
-extension CloudJSON: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            self = .bool(flag)
-        } else if let integer = try? container.decode(Int64.self) {
-            self = .number(String(integer))
-        } else if let double = try? container.decode(Double.self) {
-            self = .number(double.rounded() == double && abs(double) < 1e15 ? String(Int64(double)) : String(double))
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if let array = try? container.decode([CloudJSON].self) {
-            self = .array(array)
-        } else {
-            self = .object(try container.decode([String: CloudJSON].self))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let flag): try container.encode(flag)
-        case .number(let text):
-            if let integer = Int64(text) {
-                try container.encode(integer)
-            } else {
-                try container.encode(Double(text) ?? 0)
-            }
-        case .string(let text): try container.encode(text)
-        case .array(let values): try container.encode(values)
-        case .object(let members): try container.encode(members)
         }
     }
 }

@@ -48,11 +48,11 @@ enum ContactTranslation {
             })
         }
         if let addresses = reader.array(object["addresses"], at: "\(path).addresses") {
-            contact["addresses"] = .array(addresses.map(CloudJSON.init))
+            contact["addresses"] = .array(addresses)
         }
         if let org = object["org"] {
             if case .object = org {
-                contact["org"] = CloudJSON(org)
+                contact["org"] = org
             } else if let company = reader.text(org, at: "\(path).org") {
                 contact["org"] = ["company": .string(company)]
             }
@@ -101,7 +101,7 @@ enum ContactTranslation {
     static func item(_ value: FieldValue, key: String, at path: String, reader: inout FieldReader) -> CloudJSON? {
         if case .object(let object) = value {
             guard let text = reader.text(object[key], at: "\(path).\(key)", required: true) else { return nil }
-            var item = object.mapValues(CloudJSON.init)
+            var item = object
             item[key] = .string(text)
             if let type = object["type"]?.scalarText { item["type"] = .string(type.uppercased()) }
             return .object(item)
@@ -126,7 +126,7 @@ enum ContactTranslation {
         }
         if let org = object["org"] {
             if case .object = org {
-                contact["org"] = CloudJSON(org)
+                contact["org"] = org
             } else if let company = reader.text(org, at: "contact.org") {
                 contact["org"] = ["company": .string(company)]
             }

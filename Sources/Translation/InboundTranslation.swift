@@ -261,7 +261,7 @@ public enum InboundTranslation {
             guard let reply = interactive.callPermissionReply else { return nil }
             return Content(
                 type: "call_permission_reply", body: reply["response"]?.text ?? "",
-                meta: ["call_permission_reply": json(reply)])
+                meta: ["call_permission_reply": reply])
         default:
             return nil
         }
@@ -384,17 +384,6 @@ public enum InboundTranslation {
     /// A coordinate or price as people write it: `37.4847`, `-122`, `12.5`.
     static func number(_ value: Double) -> String {
         value.rounded() == value && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-    }
-
-    static func json(_ value: CloudJSON) -> FieldValue {
-        switch value {
-        case .null: .null
-        case .bool(let flag): .bool(flag)
-        case .number(let text): .number(text)
-        case .string(let text): .string(text)
-        case .array(let values): .array(values.map(json))
-        case .object(let members): .object(members.mapValues(json))
-        }
     }
 
     /// A Cloud object as JSON, exactly as the Cloud types encode it.

@@ -143,7 +143,7 @@ enum InteractiveTranslation {
             if let value = payload["data"] {
                 let object = reader.object(value, at: "flowActionPayload.data")
                 if let object, object.isEmpty { reader.report("flowActionPayload.data", "must not be an empty object; leave it out instead") }
-                data = object.map { CloudJSON(.object($0)) }
+                data = object.map(CloudJSON.object)
             }
             actionPayload = .members(["screen": .text(screen), "data": data])
         }
@@ -290,8 +290,8 @@ enum InteractiveTranslation {
         let saved = reader.array(reader.structure("saved_addresses"), at: "saved_addresses")
         let errors = reader.object(reader.structure("validation_errors"), at: "validation_errors")
         let parameters = CloudJSON.members([
-            "country": .string(country), "values": values.map { CloudJSON(.object($0)) },
-            "saved_addresses": saved.map { CloudJSON(.array($0)) }, "validation_errors": errors.map { CloudJSON(.object($0)) },
+            "country": .string(country), "values": values.map(CloudJSON.object),
+            "saved_addresses": saved.map(CloudJSON.array), "validation_errors": errors.map(CloudJSON.object),
         ])
         let interactive = interactive(
             "address_message", header: nil, body: body, footer: nil,

@@ -143,17 +143,3 @@ extension FieldReader {
         if !problems.isEmpty { throw ValidationError(problems) }
     }
 }
-
-extension CloudJSON {
-    /// A 1MSG field value as Cloud JSON, unchanged.
-    init(_ value: FieldValue) {
-        switch value {
-        case .null: self = .null
-        case .bool(let flag): self = .bool(flag)
-        case .number(let text): self = .number(text)
-        case .string(let text): self = .string(text)
-        case .array(let values): self = .array(values.map(CloudJSON.init))
-        case .object(let members): self = .object(members.mapValues(CloudJSON.init))
-        }
-    }
-}

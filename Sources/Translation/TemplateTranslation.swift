@@ -162,7 +162,7 @@ enum TemplateTranslation {
             ])
         default:
             let content = reader.object(object[type], at: "\(path).\(type)", required: true)
-            parameter[type] = content.map { CloudJSON(.object($0)) }
+            parameter[type] = content.map(CloudJSON.object)
         }
         return .object(parameter)
     }
