@@ -71,19 +71,24 @@ struct SendOperationCase: Sendable, CustomTestStringConvertible {
 
 @Suite("Every send operation through the router")
 struct SendOperationsTests {
+    /// POSTs a JSON body to the operation on channel alpha, through the router, with the simulator upstream.
+    static func post(_ body: String, to operation: SendOperationCase, in world: TestWorld) async throws -> TestResponse {
+        try await world.withSimulator { graphURL in
+            let app = try await buildApplication(world.configuration(graphURL: graphURL))
+            return try await app.test(.router) { client in
+                try await client.post(
+                    "/alpha/\(operation.operation)?token=\(TestWorld.alphaToken)", body, contentType: "application/json")
+            }
+        }
+    }
+
     @Test("valid → sent:true and one Cloud message of the right type", arguments: SendOperationCase.all)
     func success(_ operation: SendOperationCase) async throws {
         let world = try await TestWorld.make()
-        try await world.withSimulator { graphURL in
-            let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
-                let response = try await client.post(
-                    "/alpha/\(operation.operation)?token=\(TestWorld.alphaToken)", operation.valid, contentType: "application/json")
-                #expect(response.status == .ok)
-                #expect(response.json["sent"] as? Bool == true, "\(response.text)")
-                #expect((response.json["id"] as? String)?.hasPrefix("wamid.") == true)
-            }
-        }
+        let response = try await Self.post(operation.valid, to: operation, in: world)
+        #expect(response.status == .ok)
+        #expect(response.json["sent"] as? Bool == true, "\(response.text)")
+        #expect((response.json["id"] as? String)?.hasPrefix("wamid.") == true)
         let requests = world.simulator.requests
         #expect(requests.count == 1)
         let body = try #require(requests.first?.json as? [String: Any])
@@ -98,17 +103,11 @@ struct SendOperationsTests {
     @Test("invalid → 400 naming the field and the rule; nothing goes upstream", arguments: SendOperationCase.all)
     func validation(_ operation: SendOperationCase) async throws {
         let world = try await TestWorld.make()
-        try await world.withSimulator { graphURL in
-            let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
-                let response = try await client.post(
-                    "/alpha/\(operation.operation)?token=\(TestWorld.alphaToken)", operation.invalid, contentType: "application/json")
-                #expect(response.status == .badRequest)
-                let error = try #require(response.json["error"] as? String)
-                #expect(error.hasPrefix("Invalid request: "))
-                #expect(error.contains(operation.problem), "\(error)")
-            }
-        }
+        let response = try await Self.post(operation.invalid, to: operation, in: world)
+        #expect(response.status == .badRequest)
+        let error = try #require(response.json["error"] as? String)
+        #expect(error.hasPrefix("Invalid request: "))
+        #expect(error.contains(operation.problem), "\(error)")
         #expect(world.simulator.requests.isEmpty)
     }
 
@@ -118,16 +117,10 @@ struct SendOperationsTests {
         world.simulator.scriptNext(.error(
             httpStatus: 400,
             CloudError(code: 131047, message: "(#131047) Re-engagement message", details: "More than 24 hours", fbtraceID: "T")))
-        try await world.withSimulator { graphURL in
-            let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
-                let response = try await client.post(
-                    "/alpha/\(operation.operation)?token=\(TestWorld.alphaToken)", operation.valid, contentType: "application/json")
-                #expect(response.status == .ok)
-                #expect(response.json["sent"] as? Bool == false)
-                #expect((response.json["message"] as? String)?.hasPrefix("131047: ") == true)
-            }
-        }
+        let response = try await Self.post(operation.valid, to: operation, in: world)
+        #expect(response.status == .ok)
+        #expect(response.json["sent"] as? Bool == false)
+        #expect((response.json["message"] as? String)?.hasPrefix("131047: ") == true)
         #expect(try await world.store().messages(channelID: "alpha").isEmpty)
     }
 
