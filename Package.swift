@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "onemsg-bridge",
             dependencies: [
-                "Server", "Store",
+                "Server", "Store", "Translation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

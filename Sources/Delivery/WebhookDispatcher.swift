@@ -96,9 +96,12 @@ public final class WebhookDispatcher: Service {
     func attempt(_ entry: OutboxEntry) async -> Bool {
         let attempts = entry.attempts + 1
         let outcome = await post(entry)
-        let decision = DeliveryDecision.after(
+        var decision = DeliveryDecision.after(
             outcome, attempts: attempts, queuedAt: entry.queuedAt, now: Date(), policy: policy,
             random: Double.random(in: 0..<1))
+        if entry.singleAttempt, case .retry(_, let reason) = decision {
+            decision = .deadLetter(reason: "\(reason); not retried because the channel's guaranteedHooks is off")
+        }
         do {
             switch decision {
             case .delivered:

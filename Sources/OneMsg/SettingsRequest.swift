@@ -8,17 +8,28 @@ public struct SettingsRequest: OneMsgRequest, Hashable {
     public var ackNotificationsOn: Bool?
     /// Push `viewed` instead of `read` (1MSG 2.39 wording).
     public var ackReadAsViewed: Bool?
+    /// Retry failed deliveries (`true`) or give each event one attempt (`false`).
+    public var guaranteedHooks: Bool?
+    /// Also push Meta's raw webhook payloads.
+    public var rawHooks: Bool?
 
-    public init(webhookURLs: [String]? = nil, ackNotificationsOn: Bool? = nil, ackReadAsViewed: Bool? = nil) {
+    public init(
+        webhookURLs: [String]? = nil, ackNotificationsOn: Bool? = nil, ackReadAsViewed: Bool? = nil,
+        guaranteedHooks: Bool? = nil, rawHooks: Bool? = nil
+    ) {
         self.webhookURLs = webhookURLs
         self.ackNotificationsOn = ackNotificationsOn
         self.ackReadAsViewed = ackReadAsViewed
+        self.guaranteedHooks = guaranteedHooks
+        self.rawHooks = rawHooks
     }
 
     public init(reading reader: inout FieldReader) {
         webhookURLs = reader.webhookURLs()
         ackNotificationsOn = reader.bool("ackNotificationsOn")
         ackReadAsViewed = reader.bool("ackReadAsViewed")
+        guaranteedHooks = reader.bool("guaranteedHooks")
+        rawHooks = reader.bool("rawHooks")
     }
 }
 

@@ -133,6 +133,13 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
         .register(on: oneMsg)
     HistoryController(store: store).register(on: oneMsg)
     SettingsController(store: store).register(on: oneMsg)
+    let uploader = HandleUploader(cloud: parts.cloud, fetcher: parts.fetcher, metrics: metrics)
+    AccountController(cloud: parts.cloud, uploader: uploader, metrics: metrics, egressIP: config.egressIP ?? (config.sandbox ? "127.0.0.1" : nil))
+        .register(on: oneMsg)
+    TemplateController(
+        cloud: parts.cloud, uploader: uploader, metrics: metrics, catalog: TemplateCatalog(refreshInterval: config.templateRefreshInterval)
+    ).register(on: oneMsg)
+    StatisticsController(store: store, prices: config.prices).register(on: oneMsg)
     MediaController(store: store, cloud: parts.cloud, links: parts.mediaLinks).register(on: router)
     return router
 }

@@ -1,6 +1,7 @@
 import Delivery
 import Foundation
 import Logging
+import Translation
 
 /// Everything `serve` can be told; every field has the default a newcomer needs.
 public struct BridgeConfiguration: Sendable {
@@ -42,6 +43,14 @@ public struct BridgeConfiguration: Sendable {
 
     /// How client webhook deliveries are retried.
     public var retryPolicy = RetryPolicy()
+    /// The address the bridge's calls to Meta leave from, answered by `GET /outputIP` (the sandbox
+    /// answers 127.0.0.1); `nil` makes `GET /outputIP` say how to configure it.
+    public var egressIP: String?
+    /// What `GET /statistics` and `GET /extendedStatistics` charge per message of each Meta category.
+    public var prices = PriceTable()
+    /// How long `GET /templates` serves Meta's template list before reading it again; adding or
+    /// removing a template through the bridge refreshes it at once.
+    public var templateRefreshInterval: Duration = .seconds(300)
 
     public init() {}
 }

@@ -77,8 +77,9 @@ struct CloudClient: Sendable {
         return try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanosecondsValue))
     }
 
-    private func call<Success: Decodable>(
-        _ method: NIOHTTP1.HTTPMethod, path: String, body: RequestBody?, channel: ChannelRecord
+    func call<Success: Decodable>(
+        _ method: NIOHTTP1.HTTPMethod, path: String, body: RequestBody?, channel: ChannelRecord,
+        headers: [(String, String)] = []
     ) async -> Result<Success, CloudCallFailure> {
         guard let base = graphURL.url else {
             return .failure(.unreachable(reason: "the Cloud API address is not known yet"))
@@ -87,6 +88,7 @@ struct CloudClient: Sendable {
         request.method = method
         request.headers.add(name: "Authorization", value: "Bearer \(channel.accessToken)")
         request.headers.add(name: "Accept", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let body {
             request.headers.add(name: "Content-Type", value: body.contentType)
             request.body = body.body

@@ -9,6 +9,7 @@ struct SandboxSetup: Sendable {
     static let phoneNumberID = "100000000000001"
     static let wabaID = "200000000000001"
     static let displayPhoneNumber = "15550001234"
+    static let appID = "300000000000001"
 
     let state: SimulatorState
     let token: String
@@ -16,15 +17,20 @@ struct SandboxSetup: Sendable {
     static func prepare(store: any BridgeStore) async throws -> SandboxSetup {
         let token = ChannelToken.generate()
         let channel: ChannelRecord
-        if let existing = try await store.channel(id: channelID) {
+        if var existing = try await store.channel(id: channelID) {
             try await store.replaceTokenHash(channelID: channelID, tokenHash: ChannelToken.hash(token))
+            if existing.settings.metaAppID == nil {
+                // Sandboxes created before app ids existed get one, so that uploads work there too.
+                existing.settings.metaAppID = appID
+                try await store.updateSettings(channelID: channelID, settings: existing.settings)
+            }
             channel = existing
         } else {
             channel = ChannelRecord(
                 id: channelID, tokenHash: ChannelToken.hash(token), phoneNumberID: phoneNumberID, wabaID: wabaID,
                 accessToken: "SANDBOX-" + ChannelToken.generate(), appSecret: ChannelToken.generate(),
                 verifyToken: "sandbox-verify-" + ChannelToken.generate().prefix(8),
-                settings: ChannelSettings(displayPhoneNumber: displayPhoneNumber))
+                settings: ChannelSettings(displayPhoneNumber: displayPhoneNumber, metaAppID: appID))
             try await store.addChannel(channel)
         }
         let state = SimulatorState(numbers: [

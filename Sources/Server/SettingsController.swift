@@ -6,8 +6,7 @@ import Store
 /// `GET/POST /settings` and `GET/POST /webhook`: the channel's client-facing settings, kept in the store.
 ///
 /// `webhookUrl` is answered as 1MSG 2.39's SDKs decode it: `null` without URLs, else a string (several URLs
-/// comma-separated, the legacy form 1MSG clients read). Deliveries are always retried until acknowledged,
-/// so `guaranteedHooks` is always `true`.
+/// comma-separated, the legacy form 1MSG clients read).
 struct SettingsController: Sendable {
     let store: any BridgeStore
 
@@ -27,12 +26,19 @@ struct SettingsController: Sendable {
         if let urls = request.webhookURLs { channel.settings.webhookURLs = urls }
         if let on = request.ackNotificationsOn { channel.settings.ackNotificationsOn = on }
         if let viewed = request.ackReadAsViewed { channel.settings.readAckAsViewed = viewed }
+        if let guaranteed = request.guaranteedHooks { channel.settings.guaranteedHooks = guaranteed }
+        if let raw = request.rawHooks { channel.settings.rawHooks = raw }
         try await save(channel)
         var reply = SettingsReply(channel.settings)
         var update: [String: FieldValue] = [:]
         if before.webhookURLs != channel.settings.webhookURLs { update["webhookUrl"] = reply.webhookUrl.map(FieldValue.string) ?? .null }
-        if before.ackNotificationsOn != channel.settings.ackNotificationsOn { update["ackNotificationsOn"] = .bool(channel.settings.ackNotificationsOn) }
-        if before.readAckAsViewed != channel.settings.readAckAsViewed { update["ackReadAsViewed"] = .bool(channel.settings.readAckAsViewed) }
+        let flags: [(String, KeyPath<ChannelSettings, Bool>)] = [
+            ("ackNotificationsOn", \.ackNotificationsOn), ("ackReadAsViewed", \.readAckAsViewed),
+            ("guaranteedHooks", \.guaranteedHooks), ("rawHooks", \.rawHooks),
+        ]
+        for (name, flag) in flags where before[keyPath: flag] != channel.settings[keyPath: flag] {
+            update[name] = .bool(channel.settings[keyPath: flag])
+        }
         reply.update = update
         return try BridgeJSON.response(reply)
     }
@@ -71,7 +77,8 @@ struct SettingsReply: Encodable {
     var webhookUrl: String?
     var ackNotificationsOn: Bool
     var ackReadAsViewed: Bool
-    var guaranteedHooks = true
+    var guaranteedHooks: Bool
+    var rawHooks: Bool
     /// `POST` only: the fields this request changed, with their new values.
     var update: [String: FieldValue]?
 
@@ -79,6 +86,8 @@ struct SettingsReply: Encodable {
         webhookUrl = Self.webhookText(settings.webhookURLs)
         ackNotificationsOn = settings.ackNotificationsOn
         ackReadAsViewed = settings.readAckAsViewed
+        guaranteedHooks = settings.guaranteedHooks
+        rawHooks = settings.rawHooks
     }
 
     static func webhookText(_ urls: [String]) -> String? {
@@ -86,7 +95,7 @@ struct SettingsReply: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case webhookUrl, ackNotificationsOn, ackReadAsViewed, guaranteedHooks, update
+        case webhookUrl, ackNotificationsOn, ackReadAsViewed, guaranteedHooks, rawHooks, update
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -95,6 +104,7 @@ struct SettingsReply: Encodable {
         try container.encode(ackNotificationsOn, forKey: .ackNotificationsOn)
         try container.encode(ackReadAsViewed, forKey: .ackReadAsViewed)
         try container.encode(guaranteedHooks, forKey: .guaranteedHooks)
+        try container.encode(rawHooks, forKey: .rawHooks)
         try container.encodeIfPresent(update, forKey: .update)
     }
 }

@@ -16,7 +16,7 @@ enum ClientEvents {
     static func queued(_ event: MessageEvent, channel: ChannelRecord) throws -> QueuedEvent? {
         guard !channel.settings.webhookURLs.isEmpty else { return nil }
         let body = try encoder.encode(MessagesWebhook(instanceId: channel.id, messages: [event]))
-        return QueuedEvent(channelID: channel.id, urls: channel.settings.webhookURLs, chatID: event.chatId, body: Array(body))
+        return QueuedEvent(channel: channel, chatID: event.chatId, body: body)
     }
 
     /// An `ack` webhook with one item; `nil` when acks are off or there is no webhook URL.
@@ -26,7 +26,20 @@ enum ClientEvents {
         var ack = ack
         if channel.settings.readAckAsViewed, ack.status == "read" { ack.status = "viewed" }
         let body = try encoder.encode(AckWebhook(instanceId: channel.id, ack: [ack]))
-        return QueuedEvent(channelID: channel.id, urls: channel.settings.webhookURLs, chatID: ack.chatId, body: Array(body))
+        return QueuedEvent(channel: channel, chatID: ack.chatId, body: body)
+    }
+
+    /// One Meta webhook change as Meta sent it, with `instanceId` at the root, for channels with
+    /// `rawHooks` on; `nil` otherwise. It shares the line of the chat it is about.
+    static func queuedRaw(
+        _ change: CloudJSON, entryID: String, chatID: String, channel: ChannelRecord
+    ) throws -> QueuedEvent? {
+        guard channel.settings.rawHooks, !channel.settings.webhookURLs.isEmpty else { return nil }
+        let body: CloudJSON = [
+            "instanceId": .string(channel.id), "object": "whatsapp_business_account",
+            "entry": [["id": .string(entryID), "changes": [change]]],
+        ]
+        return QueuedEvent(channel: channel, chatID: chatID, body: try encoder.encode(body))
     }
 
     /// The `messages` item 1MSG pushes for a message sent through the API (`fromMe` true, `self` 1).
@@ -45,13 +58,26 @@ enum ClientEvents {
         mediaURL: (ChannelRecord, InboundMedia) -> String
     ) throws -> InboundCommit {
         var commit = InboundCommit(payload: raw, receivedAt: receivedAt)
-        for change in payload.entry.flatMap(\.changes) {
+        // Meta's own bytes are parsed again only when some channel forwards them.
+        let rawPayload = channels.values.contains { $0.settings.rawHooks }
+            ? try? JSONDecoder().decode(CloudJSON.self, from: Data(raw)) : nil
+        for (entryIndex, entry) in payload.entry.enumerated() {
+          for (changeIndex, change) in entry.changes.enumerated() {
             guard let phoneNumberID = change.value.metadata?.phoneNumberID else { continue }
             guard let channel = channels[phoneNumberID] else {
                 if !commit.unroutablePhoneNumberIDs.contains(phoneNumberID) {
                     commit.unroutablePhoneNumberIDs.append(phoneNumberID)
                 }
                 continue
+            }
+            if case .array(let entries)? = rawPayload?["entry"], entryIndex < entries.count,
+                case .array(let changes)? = entries[entryIndex]["changes"], changeIndex < changes.count,
+                let event = try queuedRaw(
+                    changes[changeIndex], entryID: entry.id ?? "",
+                    chatID: (change.value.messages?.first?.from ?? change.value.statuses?.first?.recipientID).map { "\($0)@c.us" } ?? "",
+                    channel: channel)
+            {
+                commit.rawEvents.append(event)
             }
             let events = InboundTranslation.events(from: change.value, field: change.field) { mediaURL(channel, $0) }
             for message in events.messages {
@@ -70,7 +96,17 @@ enum ClientEvents {
                     rank: AckRank.rank(status.status), raw: Array(try encoder.encode(status)),
                     event: try queued(ack, channel: channel)))
             }
+          }
         }
         return commit
+    }
+}
+
+extension QueuedEvent {
+    /// An event for every webhook URL of `channel`, retried unless the channel turned `guaranteedHooks` off.
+    init(channel: ChannelRecord, chatID: String, body: Data) {
+        self.init(
+            channelID: channel.id, urls: channel.settings.webhookURLs, chatID: chatID, body: Array(body),
+            singleAttempt: !channel.settings.guaranteedHooks)
     }
 }

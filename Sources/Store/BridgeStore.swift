@@ -46,6 +46,9 @@ public protocol BridgeStore: Sendable {
     /// The most recent raw Meta webhook bodies, newest first.
     func recentInboundPayloads(limit: Int) async throws -> [[UInt8]]
 
+    /// Meta's status objects of a channel's messages received in `[start, end)`, for its statistics.
+    func statuses(channelID: String, receivedFrom start: Date, to end: Date) async throws -> [[UInt8]]
+
     /// Meta's stored status objects of one message, oldest first.
     func statuses(channelID: String, messageID: String) async throws -> [[UInt8]]
 

@@ -51,14 +51,28 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
     public var ackNotificationsOn: Bool
     /// Push `viewed` instead of `read` in acks, for clients written against 1MSG 2.39.
     public var readAckAsViewed: Bool
+    /// Retry failed deliveries until they succeed or expire (on by default); off, each event gets one
+    /// attempt and a failure goes straight to the dead letters.
+    public var guaranteedHooks: Bool
+    /// Also push each Meta webhook change for this channel as Meta sent it, with `instanceId` added.
+    public var rawHooks: Bool
     /// The business number as WhatsApp shows it (learned from Meta's webhooks), the `author` of echoes.
     public var displayPhoneNumber: String?
+    /// The Meta app id, needed for resumable uploads (profile pictures, template header examples).
+    /// Set by the operator (`channel add|update --app-id`), not by 1MSG clients.
+    public var metaAppID: String?
 
-    public init(webhookURLs: [String] = [], ackNotificationsOn: Bool = true, readAckAsViewed: Bool = false, displayPhoneNumber: String? = nil) {
+    public init(
+        webhookURLs: [String] = [], ackNotificationsOn: Bool = true, readAckAsViewed: Bool = false,
+        guaranteedHooks: Bool = true, rawHooks: Bool = false, displayPhoneNumber: String? = nil, metaAppID: String? = nil
+    ) {
         self.webhookURLs = webhookURLs
         self.ackNotificationsOn = ackNotificationsOn
         self.readAckAsViewed = readAckAsViewed
+        self.guaranteedHooks = guaranteedHooks
+        self.rawHooks = rawHooks
         self.displayPhoneNumber = displayPhoneNumber
+        self.metaAppID = metaAppID
     }
 
     public init(from decoder: any Decoder) throws {
@@ -66,7 +80,10 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         webhookURLs = try container.decodeIfPresent([String].self, forKey: .webhookURLs) ?? []
         ackNotificationsOn = try container.decodeIfPresent(Bool.self, forKey: .ackNotificationsOn) ?? true
         readAckAsViewed = try container.decodeIfPresent(Bool.self, forKey: .readAckAsViewed) ?? false
+        guaranteedHooks = try container.decodeIfPresent(Bool.self, forKey: .guaranteedHooks) ?? true
+        rawHooks = try container.decodeIfPresent(Bool.self, forKey: .rawHooks) ?? false
         displayPhoneNumber = try container.decodeIfPresent(String.self, forKey: .displayPhoneNumber)
+        metaAppID = try container.decodeIfPresent(String.self, forKey: .metaAppID)
     }
 }
 

@@ -9,12 +9,15 @@ public struct QueuedEvent: Sendable, Hashable {
     public var chatID: String
     /// The whole JSON body to POST (`{"instanceId": …, "messages"|"ack": [...]}`).
     public var body: [UInt8]
+    /// One attempt only, no retries (the channel turned `guaranteedHooks` off).
+    public var singleAttempt: Bool
 
-    public init(channelID: String, urls: [String], chatID: String, body: [UInt8]) {
+    public init(channelID: String, urls: [String], chatID: String, body: [UInt8], singleAttempt: Bool = false) {
         self.channelID = channelID
         self.urls = urls
         self.chatID = chatID
         self.body = body
+        self.singleAttempt = singleAttempt
     }
 }
 
@@ -35,8 +38,10 @@ public struct OutboxEntry: Sendable, Hashable {
     public var nextAttemptAt: Date
     public var lastError: String?
     public var state: State
+    /// A failed attempt is not retried: the entry becomes a dead letter at once.
+    public var singleAttempt: Bool
 
-    public init(id: Int64, channelID: String, url: String, chatID: String, body: [UInt8], attempts: Int, queuedAt: Date, nextAttemptAt: Date, lastError: String?, state: State) {
+    public init(id: Int64, channelID: String, url: String, chatID: String, body: [UInt8], attempts: Int, queuedAt: Date, nextAttemptAt: Date, lastError: String?, state: State, singleAttempt: Bool = false) {
         self.id = id
         self.channelID = channelID
         self.url = url
@@ -47,6 +52,7 @@ public struct OutboxEntry: Sendable, Hashable {
         self.nextAttemptAt = nextAttemptAt
         self.lastError = lastError
         self.state = state
+        self.singleAttempt = singleAttempt
     }
 }
 
@@ -91,13 +97,19 @@ public struct InboundCommit: Sendable, Hashable {
     public var unroutablePhoneNumberIDs: [String]
     public var messages: [InboundMessageCommit]
     public var statuses: [StatusCommit]
+    /// Meta's changes as received, for channels with `rawHooks` on; queued as they are, duplicates included.
+    public var rawEvents: [QueuedEvent]
 
-    public init(payload: [UInt8], receivedAt: Date, unroutablePhoneNumberIDs: [String] = [], messages: [InboundMessageCommit] = [], statuses: [StatusCommit] = []) {
+    public init(
+        payload: [UInt8], receivedAt: Date, unroutablePhoneNumberIDs: [String] = [], messages: [InboundMessageCommit] = [],
+        statuses: [StatusCommit] = [], rawEvents: [QueuedEvent] = []
+    ) {
         self.payload = payload
         self.receivedAt = receivedAt
         self.unroutablePhoneNumberIDs = unroutablePhoneNumberIDs
         self.messages = messages
         self.statuses = statuses
+        self.rawEvents = rawEvents
     }
 }
 

@@ -92,6 +92,12 @@ public final class SQLiteStore: BridgeStore {
                 CREATE INDEX messages_chat ON messages (channel_id, chat_id, message_number);
                 """)
         }
+        migrator.registerMigration("v4-single-attempt-statistics") { db in
+            try db.execute(sql: """
+                ALTER TABLE outbox ADD COLUMN single_attempt INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX message_statuses_received ON message_statuses (channel_id, received_at);
+                """)
+        }
         try await run { [pool] in try migrator.migrate(pool) }
     }
 
@@ -231,7 +237,19 @@ public final class SQLiteStore: BridgeStore {
                     result.queuedDeliveries += try Self.enqueue(event, at: commit.receivedAt, db: db)
                 }
             }
+            for event in commit.rawEvents {
+                result.queuedDeliveries += try Self.enqueue(event, at: commit.receivedAt, db: db)
+            }
             return result
+        }
+    }
+
+    public func statuses(channelID: String, receivedFrom start: Date, to end: Date) async throws -> [[UInt8]] {
+        try await read { db in
+            try Data.fetchAll(
+                db, sql: "SELECT raw FROM message_statuses WHERE channel_id = ? AND received_at >= ? AND received_at < ?",
+                arguments: [channelID, start.timeIntervalSince1970, end.timeIntervalSince1970]
+            ).map(Array.init)
         }
     }
 
@@ -367,12 +385,12 @@ public final class SQLiteStore: BridgeStore {
         for url in event.urls {
             try db.execute(
                 sql: """
-                    INSERT INTO outbox (channel_id, url, chat_id, body, attempts, queued_at, next_attempt_at, state)
-                    VALUES (?, ?, ?, ?, 0, ?, ?, 'pending')
+                    INSERT INTO outbox (channel_id, url, chat_id, body, attempts, queued_at, next_attempt_at, state, single_attempt)
+                    VALUES (?, ?, ?, ?, 0, ?, ?, 'pending', ?)
                     """,
                 arguments: [
                     event.channelID, url, event.chatID, Data(event.body), date.timeIntervalSince1970,
-                    date.timeIntervalSince1970,
+                    date.timeIntervalSince1970, event.singleAttempt,
                 ])
         }
         return event.urls.count
@@ -384,7 +402,7 @@ public final class SQLiteStore: BridgeStore {
             body: Array(row["body"] as Data), attempts: row["attempts"],
             queuedAt: Date(timeIntervalSince1970: row["queued_at"]),
             nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]), lastError: row["last_error"],
-            state: OutboxEntry.State(rawValue: row["state"]) ?? .pending)
+            state: OutboxEntry.State(rawValue: row["state"]) ?? .pending, singleAttempt: row["single_attempt"])
     }
 
     public func messages(channelID: String) async throws -> [StoredMessage] {

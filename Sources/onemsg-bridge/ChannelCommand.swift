@@ -16,6 +16,13 @@ struct ChannelCommand: AsyncParsableCommand {
         return store
     }
 
+    /// A Meta app id is a number.
+    static func validateAppID(_ appID: String?) throws {
+        if let appID, appID.isEmpty || !appID.allSatisfy(\.isNumber) {
+            throw ValidationError("--app-id must be the Meta app's numeric id")
+        }
+    }
+
     /// Shows only the last 4 characters of a secret.
     static func masked(_ secret: String) -> String {
         secret.count > 4 ? "…" + secret.suffix(4) : "****"
@@ -32,9 +39,11 @@ struct ChannelCommand: AsyncParsableCommand {
         @Option(help: "Meta app secret (verifies webhook signatures).") var appSecret: String
         @Option(help: "Verify token for Meta's webhook handshake.") var verifyToken: String
         @Option(help: "Client webhook URL for messages and acks (repeatable, at most 5).") var webhookUrl: [String] = []
+        @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
+            try ChannelCommand.validateAppID(appId)
             guard id.range(of: "^[A-Za-z0-9_-]{1,64}$", options: .regularExpression) != nil else {
                 throw ValidationError("--id must be 1 to 64 letters, digits, '-' or '_'")
             }
@@ -56,7 +65,7 @@ struct ChannelCommand: AsyncParsableCommand {
             let channel = ChannelRecord(
                 id: id, tokenHash: ChannelToken.hash(token), phoneNumberID: phoneNumberId, wabaID: wabaId,
                 accessToken: accessToken, appSecret: appSecret, verifyToken: verifyToken,
-                settings: ChannelSettings(webhookURLs: webhookUrl))
+                settings: ChannelSettings(webhookURLs: webhookUrl, metaAppID: appId))
             do {
                 try await store.addChannel(channel)
             } catch let error as StoreError {
@@ -92,16 +101,18 @@ struct ChannelCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a channel's Meta credentials or client webhook URLs; options not given stay as they are.")
+            abstract: "Change a channel's Meta credentials, app id or client webhook URLs; options not given stay as they are.")
         @Option(help: "Channel id.") var id: String
         @Option(help: "New Meta access token.") var accessToken: String?
         @Option(help: "New Meta app secret.") var appSecret: String?
         @Option(help: "New verify token.") var verifyToken: String?
         @Option(help: "Client webhook URL (repeatable, at most 5); replaces the list.") var webhookUrl: [String] = []
         @Flag(help: "Remove every client webhook URL.") var clearWebhooks = false
+        @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
         @OptionGroup var database: DatabaseOptions
 
         func validate() throws {
+            try ChannelCommand.validateAppID(appId)
             guard webhookUrl.count <= 5 else { throw ValidationError("at most 5 --webhook-url values") }
             for url in webhookUrl where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                 throw ValidationError("--webhook-url must be an http(s) URL: \(url)")
@@ -114,8 +125,9 @@ struct ChannelCommand: AsyncParsableCommand {
             guard var channel = try await store.channel(id: id) else {
                 throw CommandFailure("channel update: no channel with id \"\(id)\"")
             }
-            if !webhookUrl.isEmpty || clearWebhooks {
-                channel.settings.webhookURLs = webhookUrl
+            if !webhookUrl.isEmpty || clearWebhooks || appId != nil {
+                if !webhookUrl.isEmpty || clearWebhooks { channel.settings.webhookURLs = webhookUrl }
+                if let appId { channel.settings.metaAppID = appId }
                 try await store.updateSettings(channelID: id, settings: channel.settings)
             }
             if accessToken != nil || appSecret != nil || verifyToken != nil {

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Server
+import Translation
 
 /// `onemsg-bridge serve`: runs the bridge until SIGINT or SIGTERM, then drains in-flight requests.
 struct Serve: AsyncParsableCommand {
@@ -45,6 +46,15 @@ struct Serve: AsyncParsableCommand {
 
     @Flag(help: "Let uploadMedia fetch URLs that resolve to private, loopback or link-local addresses (env BRIDGE_ALLOW_PRIVATE_FETCH=1; default: public addresses only).")
     var allowPrivateFetch = false
+
+    @Option(help: "The address the bridge's requests leave from, answered by GET /outputIP (env BRIDGE_EGRESS_IP; the sandbox answers 127.0.0.1).")
+    var egressIp: String?
+
+    @Option(help: "Price per message by Meta pricing category for /statistics, e.g. marketing=0.025,utility=0.004 (env BRIDGE_PRICES; default 0 for all).")
+    var prices: String?
+
+    @Option(help: "Seconds GET /templates serves Meta's list before reading it again (env BRIDGE_TEMPLATE_REFRESH; default 300).")
+    var templateRefresh: Double?
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env BRIDGE_LOG_LEVEL; default info).")
     var logLevel: String?
@@ -89,6 +99,16 @@ struct Serve: AsyncParsableCommand {
         }
         if allowPrivateFetch || ["1", "true", "yes"].contains(Environment.value("BRIDGE_ALLOW_PRIVATE_FETCH")?.lowercased() ?? "") {
             config.fetchPolicy.allowPrivate = true
+        }
+        config.egressIP = egressIp ?? Environment.value("BRIDGE_EGRESS_IP")
+        if let text = prices ?? Environment.value("BRIDGE_PRICES") {
+            guard let table = PriceTable(parsing: text) else {
+                throw ValidationError("prices must look like marketing=0.025,utility=0.004 (category=non-negative number, comma-separated)")
+            }
+            config.prices = table
+        }
+        if let refresh = try seconds(templateRefresh, "BRIDGE_TEMPLATE_REFRESH") {
+            config.templateRefreshInterval = .milliseconds(Int64(refresh * 1000))
         }
         if let level = logLevel ?? Environment.value("BRIDGE_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

@@ -101,30 +101,31 @@ struct SQLiteOutboxTests {
     @Test("one row per URL; only the first pending entry of each (channel, URL, chat) is due")
     func perChatOrder() async throws {
         let store = try await SQLiteStoreTests.makeStore()
+        // Entries are due from when they were queued; a minute of margin keeps a loaded machine from racing it.
         let now = Date()
         try await store.recordMessage(Self.message("w1"), events: [Self.event("1@c.us", "first")])
         try await store.recordMessage(Self.message("w2"), events: [Self.event("1@c.us", "second")])
         try await store.recordMessage(Self.message("w3"), events: [Self.event("2@c.us", "other chat")])
-        var due = try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100)
+        var due = try await store.dueOutboxEntries(now: now.addingTimeInterval(60), limit: 100)
         #expect(due.map { String(decoding: $0.body, as: UTF8.self) } == ["first", "first", "other chat", "other chat"])
 
         // The first entry for URL a fails and waits: the second of that chat must wait behind it.
         let firstA = try #require(due.first { $0.url == "http://a/hook" })
         try await store.reschedule(outboxID: firstA.id, attempts: 1, at: now.addingTimeInterval(3600), error: "HTTP 500")
-        due = try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100)
+        due = try await store.dueOutboxEntries(now: now.addingTimeInterval(60), limit: 100)
         #expect(!due.contains { $0.url == "http://a/hook" && $0.chatID == "1@c.us" })
         #expect(due.contains { $0.url == "http://b/hook" && String(decoding: $0.body, as: UTF8.self) == "first" })
 
         // Delivered entries leave the line; a dead letter lets the next one through.
         try await store.deadLetter(outboxID: firstA.id, attempts: 2, error: "HTTP 404: refused by the receiver")
-        due = try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100)
+        due = try await store.dueOutboxEntries(now: now.addingTimeInterval(60), limit: 100)
         #expect(due.contains { $0.url == "http://a/hook" && String(decoding: $0.body, as: UTF8.self) == "second" })
         #expect(try await store.deadLetters(limit: 10).map(\.id) == [firstA.id])
         #expect(try await store.outboxStats(now: now).dead == 1)
 
         #expect(try await store.replayDeadLetters(ids: [firstA.id], now: now) == 1)
         #expect(try await store.deadLetters(limit: 10).isEmpty)
-        try await store.markDelivered(outboxIDs: try await store.dueOutboxEntries(now: now.addingTimeInterval(1), limit: 100).map(\.id))
+        try await store.markDelivered(outboxIDs: try await store.dueOutboxEntries(now: now.addingTimeInterval(60), limit: 100).map(\.id))
         #expect(try await store.outboxStats(now: now).pending == 2, "the second events of chat 1 wait behind the replayed first")
     }
 

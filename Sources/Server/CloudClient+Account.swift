@@ -1,0 +1,92 @@
+import AsyncHTTPClient
+import Cloud
+import Foundation
+import NIOCore
+import OneMsg
+import Store
+
+/// The Graph calls of the channel, profile, template and commerce operations.
+extension CloudClient {
+    /// `GET /{path}?{query}` answering `Success`.
+    func get<Success: Decodable>(
+        _ path: String, query: [(String, String)] = [], channel: ChannelRecord
+    ) async -> Result<Success, CloudCallFailure> {
+        await call(.GET, path: path + Self.queryString(query), body: nil, channel: channel)
+    }
+
+    /// `POST /{path}?{query}` with an optional JSON body.
+    func post<Success: Decodable>(
+        _ path: String, json: CloudJSON? = nil, query: [(String, String)] = [], channel: ChannelRecord
+    ) async -> Result<Success, CloudCallFailure> {
+        await call(.POST, path: path + Self.queryString(query), body: json.map(Self.jsonBody), channel: channel)
+    }
+
+    /// `DELETE /{path}?{query}` with an optional JSON body.
+    func delete<Success: Decodable>(
+        _ path: String, json: CloudJSON? = nil, query: [(String, String)] = [], channel: ChannelRecord
+    ) async -> Result<Success, CloudCallFailure> {
+        await call(.DELETE, path: path + Self.queryString(query), body: json.map(Self.jsonBody), channel: channel)
+    }
+
+    /// Every item of a Graph list, following `paging.cursors.after` while Meta says there is a next page
+    /// (at most `maxPages` pages, a guard against a cursor that never ends).
+    func allPages<Item: Decodable & Sendable>(
+        _ path: String, query: [(String, String)] = [], channel: ChannelRecord, maxPages: Int = 1000
+    ) async -> Result<[Item], CloudCallFailure> {
+        var items: [Item] = []
+        var after: String?
+        for _ in 0..<maxPages {
+            let pageQuery = query + (after.map { [("after", $0)] } ?? [])
+            let page: Result<CloudPage<Item>, CloudCallFailure> = await get(path, query: pageQuery, channel: channel)
+            switch page {
+            case .failure(let failure):
+                return .failure(failure)
+            case .success(let page):
+                items += page.data
+                guard let next = page.nextCursor, next != after else { return .success(items) }
+                after = next
+            }
+        }
+        return .success(items)
+    }
+
+    /// Meta's resumable upload: opens a session on the app (`POST /{app-id}/uploads`), sends the bytes
+    /// (`POST /{session-id}` with `file_offset: 0`), and answers the file handle.
+    func uploadHandle(
+        _ file: UploadedFile, mimeType: String, appID: String, channel: ChannelRecord
+    ) async -> Result<String, CloudCallFailure> {
+        let opened: Result<CloudUploadSession, CloudCallFailure> = await post(
+            "\(Self.pathSegment(appID))/uploads",
+            query: [("file_name", file.filename ?? "upload"), ("file_length", String(file.size)), ("file_type", mimeType)],
+            channel: channel)
+        let session: CloudUploadSession
+        switch opened {
+        case .failure(let failure): return .failure(failure)
+        case .success(let opened): session = opened
+        }
+        // The session id comes from Meta and may carry its own query (`upload:…?sig=…`): it is used as given.
+        let sent: Result<CloudUploadHandle, CloudCallFailure> = await call(
+            .POST, path: session.id,
+            body: RequestBody(
+                contentType: mimeType,
+                body: .stream(FileSpool.chunks(of: file, between: ByteBuffer(), and: ByteBuffer()), length: .known(Int64(file.size)))),
+            channel: channel, headers: [("file_offset", "0")])
+        return sent.map(\.h)
+    }
+
+    static func jsonBody(_ json: CloudJSON) -> RequestBody {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return .json((try? encoder.encode(json)) ?? Data("{}".utf8))
+    }
+
+    /// `?a=1&b=2`, each value percent-encoded; empty without items.
+    static func queryString(_ items: [(String, String)]) -> String {
+        guard !items.isEmpty else { return "" }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return "?" + items.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")"
+        }.joined(separator: "&")
+    }
+}

@@ -1,0 +1,57 @@
+import Cloud
+import OneMsg
+import Store
+import Translation
+
+/// Turns ``HandleUpload``s (profile pictures, template header examples) into Meta file handles:
+/// downloads URLs under the fetch rules, checks type and size, and puts each file through Meta's
+/// resumable upload on the channel's app.
+struct HandleUploader: Sendable {
+    let cloud: CloudClient
+    let fetcher: RemoteFileFetcher
+    let metrics: BridgeMetrics
+
+    /// The handles of `uploads`, in order; nothing is uploaded when a file breaks a rule.
+    func handles(for uploads: [HandleUpload], channel: ChannelRecord) async throws -> [String] {
+        guard let first = uploads.first else { return [] }
+        guard let appID = channel.settings.metaAppID else {
+            throw BridgeError.invalid(ValidationError([FieldProblem(
+                field: first.field,
+                rule: "cannot be uploaded: Meta's resumable upload needs the channel's Meta app id, which is not set; "
+                    + "the operator sets it with `onemsg-bridge channel update --id \(channel.id) --app-id <app id>`")]))
+        }
+        var files: [UploadedFile] = []
+        defer { FileSpool.remove(files) }
+        for upload in uploads {
+            switch upload.source {
+            case .file(let file):
+                files.append(file)
+            case .url(let url):
+                do {
+                    files.append(try await fetcher.fetch(url, field: upload.field, maxBytes: upload.maxBytes))
+                } catch {
+                    throw BridgeError.invalid(error)
+                }
+            }
+        }
+        let problems = zip(uploads, files).compactMap { upload, file in upload.problem(with: file) }
+        guard problems.isEmpty else { throw BridgeError.invalid(ValidationError(problems)) }
+        var handles: [String] = []
+        for (upload, file) in zip(uploads, files) {
+            let outcome = await cloud.uploadHandle(file, mimeType: upload.mimeType(of: file), appID: appID, channel: channel)
+            handles.append(try metrics.upstreamResult("resumableUpload", outcome))
+        }
+        return handles
+    }
+}
+
+extension BridgeMetrics {
+    /// Counts one Cloud call of a non-send operation and answers its result, or throws the 1MSG error for its failure.
+    func upstreamResult<Success>(_ operation: String, _ outcome: Result<Success, CloudCallFailure>) throws -> Success {
+        recordUpstream(operation: operation, outcome: SendController.outcomeLabel(outcome))
+        switch outcome {
+        case .success(let value): return value
+        case .failure(let failure): throw BridgeError.upstream(failure)
+        }
+    }
+}

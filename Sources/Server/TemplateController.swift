@@ -1,0 +1,115 @@
+import Cloud
+import Foundation
+import Hummingbird
+import OneMsg
+import Store
+import Translation
+
+/// `GET /templates`, `POST /addTemplate` and `POST /removeTemplate` on the channel's business account.
+struct TemplateController: Sendable {
+    let cloud: CloudClient
+    let uploader: HandleUploader
+    let metrics: BridgeMetrics
+    let catalog: TemplateCatalog
+
+    /// The template fields `GET /templates` reads from Meta.
+    static let fields = "id,name,language,status,category,components,rejected_reason"
+
+    func register(on group: RouterGroup<BridgeRequestContext>) {
+        group.oneMsg(.get, "templates") { _, context in try await templates(context: context) }
+        group.oneMsg(.post, "addTemplate") { _, context in try await addTemplate(context: context) }
+        group.oneMsg(.post, "removeTemplate") { _, context in try await removeTemplate(context: context) }
+    }
+
+    func templates(context: BridgeRequestContext) async throws -> TemplatesReply {
+        let channel = try context.authenticatedChannel()
+        let items = try await catalog.items(for: channel) { try await fetch(channel) }
+        do {
+            return try TemplateCatalogTranslation.page(items, fields: context.fields)
+        } catch {
+            throw BridgeError.invalid(error)
+        }
+    }
+
+    /// Every page of Meta's list and the account's namespace, read side by side.
+    func fetch(_ channel: ChannelRecord) async throws -> [TemplateItem] {
+        async let templates: Result<[CloudJSON], CloudCallFailure> = cloud.allPages(
+            "\(channel.wabaID)/message_templates", query: [("fields", Self.fields), ("limit", "100")], channel: channel)
+        async let account: Result<CloudBusinessAccount, CloudCallFailure> = cloud.get(
+            channel.wabaID, query: [("fields", "message_template_namespace")], channel: channel)
+        let list = try metrics.upstreamResult("listTemplates", await templates)
+        let namespace = try metrics.upstreamResult("templateNamespace", await account).messageTemplateNamespace ?? ""
+        return TemplateCatalogTranslation.items(list, namespace: namespace)
+    }
+
+    func addTemplate(context: BridgeRequestContext) async throws -> AddTemplateReply {
+        let channel = try context.authenticatedChannel()
+        let creation: TemplateCatalogTranslation.Creation
+        do {
+            creation = try TemplateCatalogTranslation.creation(context.fields)
+        } catch {
+            throw BridgeError.invalid(error)
+        }
+        let template = creation.withHandles(try await uploader.handles(for: creation.uploads, channel: channel))
+        let created: CloudTemplateCreated = try metrics.upstreamResult(
+            "addTemplate", await cloud.post("\(channel.wabaID)/message_templates", json: template, channel: channel))
+        await catalog.invalidate(channelID: channel.id)
+        return AddTemplateReply(
+            id: created.id, name: template["name"]?.text ?? "", language: template["language"]?.text ?? "",
+            category: created.category ?? template["category"]?.text ?? "", status: created.status?.lowercased() ?? "pending")
+    }
+
+    func removeTemplate(context: BridgeRequestContext) async throws -> ResultReply {
+        let channel = try context.authenticatedChannel()
+        let name: String
+        do {
+            name = try TemplateCatalogTranslation.removal(context.fields)
+        } catch {
+            throw BridgeError.invalid(error)
+        }
+        let _: CloudSuccess = try metrics.upstreamResult(
+            "removeTemplate", await cloud.delete("\(channel.wabaID)/message_templates", query: [("name", name)], channel: channel))
+        await catalog.invalidate(channelID: channel.id)
+        return .success
+    }
+}
+
+/// Each channel's template list as last read from Meta, served until it is `refreshInterval` old or a
+/// template is added or removed through the bridge. When Meta cannot be read, an older list is served
+/// rather than an error.
+actor TemplateCatalog {
+    private struct Entry {
+        var items: [TemplateItem]
+        var readAt: ContinuousClock.Instant
+    }
+
+    private var entries: [String: Entry] = [:]
+    private let refreshInterval: Duration
+
+    init(refreshInterval: Duration) {
+        self.refreshInterval = refreshInterval
+    }
+
+    /// The channel's templates: cached while fresh, else read with `fetch`.
+    func items(
+        for channel: ChannelRecord, fetch: @Sendable () async throws -> [TemplateItem]
+    ) async throws -> [TemplateItem] {
+        let now = ContinuousClock.now
+        if let entry = entries[channel.id], now - entry.readAt < refreshInterval { return entry.items }
+        do {
+            let items = try await fetch()
+            entries[channel.id] = Entry(items: items, readAt: now)
+            return items
+        } catch {
+            guard let stale = entries[channel.id] else { throw error }
+            return stale.items
+        }
+    }
+
+    func invalidate(channelID: String) {
+        entries[channelID] = nil
+    }
+}
+
+extension TemplatesReply: ResponseEncodable {}
+extension AddTemplateReply: ResponseEncodable {}
