@@ -33,7 +33,22 @@ public enum CloudSimulator {
             try await MediaUploads.upload(request: request, context: context, state: state)
         }
         router.get(":version/:objectID") { request, context in
-            mediaInfo(request: request, context: context, state: state)
+            // Graph names every object by id alone: media ids keep the media lookup (and unknown ids its 404).
+            let id = context.parameters.get("objectID") ?? ""
+            let isAccountNode = state.number(id) != nil || !state.numbers(inWABA: id).isEmpty
+                || id.hasPrefix("upload:") || id.hasPrefix("upload%3A")
+            guard state.media(id) == nil, isAccountNode else {
+                return mediaInfo(request: request, context: context, state: state)
+            }
+            return try await GraphCall.handle(request, context: context, state: state) { call in
+                try AccountEndpoints.node(call, state: state)
+            }
+        }
+        router.post(":version/:objectID") { request, context in
+            try await GraphCall.handle(request, context: context, state: state, bodyLimit: ResumableUploads.maxLength + 1) { call in
+                guard call.objectID.hasPrefix("upload:") || call.objectID.hasPrefix("upload%3A") else { throw call.unknownObject }
+                return try ResumableUploads.upload(call, state: state)
+            }
         }
         router.delete(":version/:objectID") { request, context in
             MediaUploads.delete(request: request, context: context, state: state)
@@ -41,6 +56,10 @@ public enum CloudSimulator {
         router.get("media-files/:mediaID") { request, context in
             mediaFile(request: request, context: context, state: state)
         }
+        router.get("profile-pictures/:pictureFile") { request, context in
+            AccountEndpoints.profilePicture(request: request, context: context, state: state)
+        }
+        addGraphRoutes(to: router, state: state)
         router.post("sandbox/inbound") { request, _ in
             try await injectInbound(request: request, state: state, poster: poster)
         }
@@ -53,6 +72,32 @@ public enum CloudSimulator {
         )
     }
 
+    /// The management endpoints: templates, business profile, commerce, automation, blocking, uploads.
+    static func addGraphRoutes(to router: Router<BasicRequestContext>, state: SimulatorState) {
+        typealias Handler = @Sendable (GraphCall, SimulatorState) throws(GraphFailure) -> Response
+        func route(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
+            router.on(RouterPath(path), method: method) { request, context in
+                try await GraphCall.handle(request, context: context, state: state) { call in try handler(call, state) }
+            }
+        }
+        route(.get, ":version/:objectID/whatsapp_business_profile", AccountEndpoints.profile)
+        route(.post, ":version/:objectID/whatsapp_business_profile", AccountEndpoints.updateProfile)
+        route(.get, ":version/:objectID/whatsapp_commerce_settings", AccountEndpoints.commerce)
+        route(.post, ":version/:objectID/whatsapp_commerce_settings", AccountEndpoints.updateCommerce)
+        route(.post, ":version/:objectID/conversational_automation", AccountEndpoints.updateAutomation)
+        route(.get, ":version/:objectID/block_users", AccountEndpoints.blockedUsers)
+        route(.post, ":version/:objectID/block_users") { call, state throws(GraphFailure) in
+            try AccountEndpoints.changeBlocks(call, state: state, block: true)
+        }
+        route(.delete, ":version/:objectID/block_users") { call, state throws(GraphFailure) in
+            try AccountEndpoints.changeBlocks(call, state: state, block: false)
+        }
+        route(.get, ":version/:objectID/message_templates", TemplateEndpoints.list)
+        route(.post, ":version/:objectID/message_templates", TemplateEndpoints.create)
+        route(.delete, ":version/:objectID/message_templates", TemplateEndpoints.delete)
+        route(.post, ":version/:objectID/uploads", ResumableUploads.start)
+    }
+
     static func handleMessage(
         request: Request, context: BasicRequestContext, state: SimulatorState, poster: StatusWebhookPoster
     ) async throws -> Response {
@@ -61,7 +106,8 @@ public enum CloudSimulator {
         let phoneNumberID = context.parameters.get("objectID") ?? ""
         let recorded = RecordedRequest(
             method: request.method.rawValue, path: request.uri.path,
-            authorization: request.headers[.authorization], body: Array(buffer: body))
+            authorization: request.headers[.authorization], body: Array(buffer: body),
+            query: request.uri.query ?? "")
         if let scripted = state.record(recorded) {
             return respond(scripted)
         }
@@ -173,10 +219,16 @@ public enum CloudSimulator {
         }
     }
 
-    static func error(_ status: Int, code: Int, _ message: String, details: String? = nil) -> Response {
-        let cloudError = CloudError(
-            code: code, message: "(#\(code)) \(message)", details: details ?? message,
+    static func error(
+        _ status: Int, code: Int, _ message: String, details: String? = nil, subcode: Int? = nil,
+        userTitle: String? = nil, userMessage: String? = nil
+    ) -> Response {
+        var cloudError = CloudError(
+            code: code, message: "(#\(code)) \(message)", details: details ?? userMessage ?? message,
             fbtraceID: "SANDBOX\(Int.random(in: 100_000...999_999))")
+        cloudError.errorSubcode = subcode
+        cloudError.errorUserTitle = userTitle
+        cloudError.errorUserMessage = userMessage
         return jsonResponse(CloudErrorEnvelope(error: cloudError), status: .init(code: status))
     }
 

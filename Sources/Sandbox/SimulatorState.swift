@@ -31,6 +31,8 @@ public struct RecordedRequest: Sendable, Hashable {
     public var path: String
     public var authorization: String?
     public var body: [UInt8]
+    /// The raw query string (without `?`); empty when there was none.
+    public var query: String = ""
 
     /// The body as a JSON value, for comparisons that ignore key order.
     public var json: Any? {
@@ -54,6 +56,7 @@ public final class SimulatorState: Sendable {
         var scripted: [ScriptedResponse] = []
         var wamidCounter = 0
         var media: [String: SimulatedMedia] = [:]
+        var accounts = AccountState()
     }
 
     private let contents = Mutex(Contents())
@@ -107,6 +110,16 @@ public final class SimulatorState: Sendable {
 
     func knowsAccessToken(_ authorization: String) -> Bool {
         contents.withLock { $0.numbers.values.contains { "Bearer \($0.accessToken)" == authorization } }
+    }
+
+    /// The numbers of a WhatsApp Business Account.
+    func numbers(inWABA wabaID: String) -> [SimulatedNumber] {
+        contents.withLock { $0.numbers.values.filter { $0.wabaID == wabaID } }
+    }
+
+    /// Reads or changes the profiles, templates, block lists and uploads, atomically.
+    func withAccounts<Result: Sendable>(_ body: (inout AccountState) -> Result) -> Result {
+        contents.withLock { body(&$0.accounts) }
     }
 
     /// Every request received so far, oldest first.
