@@ -44,12 +44,7 @@ struct AccountController: Sendable {
 
     func setMe(context: BridgeRequestContext) async throws -> ResultReply {
         let channel = try context.authenticatedChannel()
-        let update: ProfileTranslation.Update?
-        do {
-            update = try ProfileTranslation.update(context.fields)
-        } catch {
-            throw BridgeError.invalid(error)
-        }
+        let update = try BridgeError.validating { try ProfileTranslation.update(context.fields) }
         guard let update else {
             throw BridgeError.nothingToDo(
                 "Nothing to update: send at least one of about, address, description, email, vertical, websites or photo")
@@ -85,12 +80,7 @@ struct AccountController: Sendable {
 
     func setCommerce(context: BridgeRequestContext) async throws -> SuccessReply {
         let channel = try context.authenticatedChannel()
-        let query: [(name: String, value: String)]
-        do {
-            query = try CommerceTranslation.update(context.fields)
-        } catch {
-            throw BridgeError.invalid(error)
-        }
+        let query = try BridgeError.validating { try CommerceTranslation.update(context.fields) }
         let _: CloudSuccess = try metrics.upstreamResult(
             "setCommerce",
             await cloud.post(
@@ -109,12 +99,7 @@ struct AccountController: Sendable {
 
     func block(context: BridgeRequestContext, blocking: Bool) async throws -> ResultReply {
         let channel = try context.authenticatedChannel()
-        let body: CloudJSON
-        do {
-            body = try BlockTranslation.request(context.fields)
-        } catch {
-            throw BridgeError.invalid(error)
-        }
+        let body = try BridgeError.validating { try BlockTranslation.request(context.fields) }
         let path = "\(channel.phoneNumberID)/block_users"
         let operation = blocking ? "blockUser" : "unblockUser"
         let result: CloudBlockUsersResult = try metrics.upstreamResult(
@@ -144,12 +129,7 @@ struct AccountController: Sendable {
     /// Meta's refusals come back in 1MSG's legacy wrapper, HTTP 200 `{"response": {"error": …}}`.
     func setAutomation(context: BridgeRequestContext) async throws -> Response {
         let channel = try context.authenticatedChannel()
-        let body: CloudJSON
-        do {
-            body = try AutomationTranslation.update(context.fields)
-        } catch {
-            throw BridgeError.invalid(error)
-        }
+        let body = try BridgeError.validating { try AutomationTranslation.update(context.fields) }
         let outcome: Result<CloudSuccess, CloudCallFailure> = await cloud.post(
             "\(channel.phoneNumberID)/conversational_automation", json: body, channel: channel)
         metrics.recordUpstream(operation: "setConversationalAutomation", outcome: SendController.outcomeLabel(outcome))

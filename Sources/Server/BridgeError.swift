@@ -60,6 +60,15 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         return .upstream(status: status, message: ReplyTranslation.failureReply(failure).message)
     }
 
+    /// Runs a translation of the request; its validation problems become the 400 reply.
+    static func validating<T>(_ translate: () throws -> T) throws -> T {
+        do {
+            return try translate()
+        } catch let error as ValidationError {
+            throw BridgeError.invalid(error)
+        }
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         ErrorRendering.response(status: status, message: message)
     }

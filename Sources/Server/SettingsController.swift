@@ -56,11 +56,7 @@ struct SettingsController: Sendable {
     }
 
     private static func decode(_ fields: RequestFields) throws -> SettingsRequest {
-        do {
-            return try SettingsRequest.decode(from: fields)
-        } catch {
-            throw BridgeError.invalid(error)
-        }
+        try BridgeError.validating { try SettingsRequest.decode(from: fields) }
     }
 
     private func save(_ channel: ChannelRecord) async throws {

@@ -24,11 +24,7 @@ struct TemplateController: Sendable {
     func templates(context: BridgeRequestContext) async throws -> TemplatesReply {
         let channel = try context.authenticatedChannel()
         let items = try await catalog.items(for: channel) { try await fetch(channel) }
-        do {
-            return try TemplateCatalogTranslation.page(items, fields: context.fields)
-        } catch {
-            throw BridgeError.invalid(error)
-        }
+        return try BridgeError.validating { try TemplateCatalogTranslation.page(items, fields: context.fields) }
     }
 
     /// Every page of Meta's list and the account's namespace, read side by side.
@@ -44,12 +40,7 @@ struct TemplateController: Sendable {
 
     func addTemplate(context: BridgeRequestContext) async throws -> AddTemplateReply {
         let channel = try context.authenticatedChannel()
-        let creation: TemplateCatalogTranslation.Creation
-        do {
-            creation = try TemplateCatalogTranslation.creation(context.fields)
-        } catch {
-            throw BridgeError.invalid(error)
-        }
+        let creation = try BridgeError.validating { try TemplateCatalogTranslation.creation(context.fields) }
         let template = creation.withHandles(try await uploader.handles(for: creation.uploads, channel: channel))
         let created: CloudTemplateCreated = try metrics.upstreamResult(
             "addTemplate", await cloud.post("\(channel.wabaID)/message_templates", json: template, channel: channel))
@@ -61,12 +52,7 @@ struct TemplateController: Sendable {
 
     func removeTemplate(context: BridgeRequestContext) async throws -> ResultReply {
         let channel = try context.authenticatedChannel()
-        let name: String
-        do {
-            name = try TemplateCatalogTranslation.removal(context.fields)
-        } catch {
-            throw BridgeError.invalid(error)
-        }
+        let name = try BridgeError.validating { try TemplateCatalogTranslation.removal(context.fields) }
         let _: CloudSuccess = try metrics.upstreamResult(
             "removeTemplate", await cloud.delete("\(channel.wabaID)/message_templates", query: [("name", name)], channel: channel))
         await catalog.invalidate(channelID: channel.id)
