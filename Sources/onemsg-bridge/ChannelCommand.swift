@@ -89,10 +89,10 @@ struct ChannelCommand: AsyncParsableCommand {
                 print("No channels. Add one with: onemsg-bridge channel add --id ID …")
                 return
             }
-            print(["id", "phone_number_id", "waba_id", "access_token", "app_secret", "webhook_urls"].joined(separator: "\t"))
+            print(["id", "phone_number_id", "waba_id", "app_id", "access_token", "app_secret", "webhook_urls"].joined(separator: "\t"))
             for channel in channels {
                 print([
-                    channel.id, channel.phoneNumberID, channel.wabaID, masked(channel.accessToken),
+                    channel.id, channel.phoneNumberID, channel.wabaID, channel.settings.metaAppID ?? "-", masked(channel.accessToken),
                     masked(channel.appSecret), String(channel.settings.webhookURLs.count),
                 ].joined(separator: "\t"))
             }
