@@ -58,11 +58,8 @@ enum ClientEvents {
         mediaURL: (ChannelRecord, InboundMedia) -> String
     ) throws -> InboundCommit {
         var commit = InboundCommit(payload: raw, receivedAt: receivedAt)
-        // Meta's own bytes are parsed again only when some channel forwards them.
-        let rawPayload = channels.values.contains { $0.settings.rawHooks }
-            ? try? JSONDecoder().decode(CloudJSON.self, from: Data(raw)) : nil
-        for (entryIndex, entry) in payload.entry.enumerated() {
-          for (changeIndex, change) in entry.changes.enumerated() {
+        let withRaw = channels.values.contains { $0.settings.rawHooks }
+        for (entryID, change, rawChange) in changes(of: payload, raw: withRaw ? raw : nil) {
             guard let phoneNumberID = change.value.metadata?.phoneNumberID else { continue }
             guard let channel = channels[phoneNumberID] else {
                 if !commit.unroutablePhoneNumberIDs.contains(phoneNumberID) {
@@ -70,13 +67,8 @@ enum ClientEvents {
                 }
                 continue
             }
-            if case .array(let entries)? = rawPayload?["entry"], entryIndex < entries.count,
-                case .array(let changes)? = entries[entryIndex]["changes"], changeIndex < changes.count,
-                let event = try queuedRaw(
-                    changes[changeIndex], entryID: entry.id ?? "",
-                    chatID: (change.value.messages?.first?.from ?? change.value.statuses?.first?.recipientID).map { "\($0)@c.us" } ?? "",
-                    channel: channel)
-            {
+            let chatID = (change.value.messages?.first?.from ?? change.value.statuses?.first?.recipientID).map { "\($0)@c.us" }
+            if let rawChange, let event = try queuedRaw(rawChange, entryID: entryID, chatID: chatID ?? "", channel: channel) {
                 commit.rawEvents.append(event)
             }
             let events = InboundTranslation.events(from: change.value, field: change.field) { mediaURL(channel, $0) }
@@ -96,9 +88,26 @@ enum ClientEvents {
                     rank: AckRank.rank(status.status), raw: Array(try encoder.encode(status)),
                     event: try queued(ack, channel: channel)))
             }
-          }
         }
         return commit
+    }
+
+    /// Every change of the payload with its entry's id and, when `raw` is given, the change exactly as
+    /// Meta sent it (the decoded model keeps only what the bridge reads).
+    static func changes(
+        of payload: CloudWebhookPayload, raw: [UInt8]?
+    ) -> [(entryID: String, change: CloudWebhookPayload.Change, raw: CloudJSON?)] {
+        let rawEntries: [CloudJSON] =
+            if let raw, case .array(let entries)? = (try? JSONDecoder().decode(CloudJSON.self, from: Data(raw)))?["entry"] {
+                entries
+            } else { [] }
+        return payload.entry.enumerated().flatMap { entryIndex, entry in
+            let rawChanges: [CloudJSON] =
+                if entryIndex < rawEntries.count, case .array(let changes)? = rawEntries[entryIndex]["changes"] { changes } else { [] }
+            return entry.changes.enumerated().map { changeIndex, change in
+                (entry.id, change, changeIndex < rawChanges.count ? rawChanges[changeIndex] : nil)
+            }
+        }
     }
 }
 
