@@ -39,18 +39,18 @@ struct MediaOperationsController: Sendable {
         let field = fields["body"] == nil && fields["url"] != nil ? "url" : "body"
         if let part = fields.files["body"] ?? fields.files["file"] ?? fields.files.values.first {
             file = part
-        } else if let text = reader.text(field) {
-            if text.hasPrefix("data:") {
-                file = MediaTranslation.decodeDataURI(text, field: field)?.0
-                if file == nil { reader.report(field, "is a data: URI that is not data:<mime type>;base64,<data>") }
-            } else if FieldReader.isWebURL(text) {
+        } else if fields[field] != nil {
+            switch FileSource.read(fields[field], at: field, reader: &reader) {
+            case .file(let decoded)?:
+                file = decoded
+            case .url(let url)?:
                 do {
-                    file = try await fetcher.fetch(text, field: field, maxBytes: Self.maxUploadBytes)
+                    file = try await fetcher.fetch(url, field: field, maxBytes: Self.maxUploadBytes)
                 } catch {
                     throw BridgeError.invalid(error)
                 }
-            } else {
-                reader.report(field, "must be an http(s) URL, a data:<mime type>;base64,… URI or a file part")
+            case nil:
+                break
             }
         } else {
             reader.report("body", "is required: a file URL, a data: URI or a file part")

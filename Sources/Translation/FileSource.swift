@@ -9,13 +9,13 @@ public enum FileSource: Sendable, Hashable {
     case file(UploadedFile)
 
     /// Reads `field` as a file part of that name, a data URI or a URL; reports a problem when it is none of them.
-    static func read(_ field: String, fields: RequestFields, reader: inout FieldReader) -> FileSource? {
+    public static func read(_ field: String, fields: RequestFields, reader: inout FieldReader) -> FileSource? {
         if let part = fields.files[field] { return .file(part) }
         return read(fields[field], at: field, reader: &reader)
     }
 
     /// Reads a text value (inside a structure, too) as a data URI or a URL.
-    static func read(_ value: FieldValue?, at path: String, reader: inout FieldReader) -> FileSource? {
+    public static func read(_ value: FieldValue?, at path: String, reader: inout FieldReader) -> FileSource? {
         guard let text = reader.text(value, at: path) else { return nil }
         if text.hasPrefix("data:") {
             guard let (file, _) = MediaTranslation.decodeDataURI(text, field: path) else {

@@ -104,17 +104,11 @@ public enum MediaTranslation {
         if let id = reader.text("mediaId", maxLength: 256) { sources.append(("mediaId", .mediaID(id))) }
         if let file = fields.files["body"] ?? fields.files["file"] ?? fields.files.values.first {
             sources.append((file.fieldName, .upload(file, mimeType: declaredMIME(of: file))))
-        } else if let body = reader.text("body") {
-            if body.hasPrefix("data:") {
-                if let (file, mime) = decodeDataURI(body, field: "body") {
-                    sources.append(("body", .upload(file, mimeType: mime)))
-                } else {
-                    reader.report("body", "is a data: URI that is not data:<mime type>;base64,<data>")
-                }
-            } else if FieldReader.isWebURL(body) {
-                sources.append(("body", .link(body)))
-            } else {
-                reader.report("body", "must be an http(s) URL, a data:<mime type>;base64,… URI or a file part")
+        } else {
+            switch FileSource.read(fields["body"], at: "body", reader: &reader) {
+            case .file(let file)?: sources.append(("body", .upload(file, mimeType: file.contentType)))
+            case .url(let url)?: sources.append(("body", .link(url)))
+            case nil: break
             }
         }
         if sources.count > 1 {
