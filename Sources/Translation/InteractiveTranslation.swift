@@ -163,10 +163,12 @@ enum InteractiveTranslation {
         let body = reader.text("body", required: true, maxLength: 1024)
         var cardsPath = "cards"
         var cardsValue = reader.structure("cards")
-        if cardsValue == nil, let params = reader.array(reader.structure("params"), at: "params") {
-            // The template-like form: cards inside a component of type carousel.
-            for (index, component) in params.enumerated() {
-                if case .object(let object) = component, object["type"]?.scalarText?.lowercased() == "carousel" {
+        if cardsValue == nil, var params = reader.structure("params") {
+            // The template-like form: cards inside a component of type carousel. A form cannot tell a
+            // one-item list from its item, so a lone component counts as the list.
+            if case .object = params { params = .array([params]) }
+            for (index, component) in (reader.array(params, at: "params") ?? []).enumerated() {
+                if let object = reader.object(component, at: "params[\(index)]"), object["type"]?.scalarText?.lowercased() == "carousel" {
                     cardsPath = "params[\(index)].cards"
                     cardsValue = object["cards"]
                 }
@@ -180,7 +182,8 @@ enum InteractiveTranslation {
         var actionKinds: Set<String> = []
         for (index, value) in values.enumerated() {
             let path = "\(cardsPath)[\(index)]"
-            guard let card = reader.object(value, at: path, required: true) else { continue }
+            guard let given = reader.object(value, at: path, required: true) else { continue }
+            let card = interactiveCard(given)
             let header = mediaHeader(card["header"], at: "\(path).header", types: ["image", "video"], reader: &reader)
             let cardBody: String? = if case .object(let object)? = card["body"] {
                 reader.text(object["text"], at: "\(path).body.text", maxLength: 160)
@@ -223,6 +226,38 @@ enum InteractiveTranslation {
         let interactive = interactive(
             "carousel", header: nil, body: body, footer: nil, action: ["cards": .array(cards)])
         return try basics.translated(interactive, reader: reader, historyType: "interactive", historyBody: body ?? "")
+    }
+
+    /// A card in the template style (`components`: a header whose first parameter is the media, a body with
+    /// text, `url` or `quick_reply` buttons) in the interactive style (`header`, `body`, `action`); other
+    /// cards are left as they are.
+    static func interactiveCard(_ card: [String: FieldValue]) -> [String: FieldValue] {
+        guard card["header"] == nil, card["action"] == nil, case .array(let components)? = card["components"] else { return card }
+        var result = card
+        var replies: [FieldValue] = []
+        for case .object(let component) in components {
+            let parameters: [FieldValue] = switch component["parameters"] {
+            case .array(let list)?: list
+            case let single?: [single]
+            case nil: []
+            }
+            switch component["type"]?.scalarText?.lowercased() {
+            case "header":
+                result["header"] = parameters.first
+            case "body":
+                result["body"] = component["text"] ?? parameters.first?["text"]
+            case "button" where component["sub_type"]?.scalarText?.lowercased() == "quick_reply":
+                let payload = parameters.first?["payload"]
+                replies.append(["id": payload ?? .null, "title": component["text"] ?? parameters.first?["text"] ?? payload ?? .null])
+            case "button":
+                let link = parameters.first { $0["url"] != nil } ?? parameters.first
+                result["action"] = ["display_text": link?["display_text"] ?? link?["text"] ?? .null, "url": link?["url"] ?? .null]
+            default:
+                break
+            }
+        }
+        if !replies.isEmpty { result["action"] = ["buttons": .array(replies)] }
+        return result
     }
 
     static func product(_ fields: RequestFields) throws(ValidationError) -> SendOperation.Translated {
