@@ -126,9 +126,19 @@ public enum CloudSimulator {
         if json["status"] as? String == "read" {
             return json200(CloudSuccess(success: true))
         }
+        // Meta prices a template by its category and anything else as a service message.
+        var category = "service"
+        if json["type"] as? String == "template", let template = json["template"] as? [String: Any] {
+            let name = template["name"] as? String ?? ""
+            let language = (template["language"] as? [String: Any])?["code"] as? String ?? ""
+            guard let approved = state.approvedTemplateCategory(wabaID: number.wabaID, name: name, language: language) else {
+                return error(404, code: 132001, "Template name does not exist in the translation", details: "template name (\(name)) does not exist in \(language)")
+            }
+            category = approved
+        }
         let to = (json["to"] as? String) ?? (json["recipient"] as? String) ?? ""
         let wamid = state.nextWamid()
-        poster.enqueue(.init(number: number, wamid: wamid, recipient: to))
+        poster.enqueue(.init(number: number, wamid: wamid, recipient: to, category: category))
         let reply = CloudSendResponse(
             contacts: [.init(input: to, waID: to.filter(\.isNumber))],
             messages: [.init(id: wamid, messageStatus: "accepted")])
@@ -250,6 +260,8 @@ final class StatusWebhookPoster: Service {
         var number: SimulatedNumber
         var wamid: String
         var recipient: String
+        /// Meta's pricing category of the message (`service`, or the template's category).
+        var category = "service"
     }
 
     private let state: SimulatorState
@@ -292,7 +304,7 @@ final class StatusWebhookPoster: Service {
                     statuses: [.init(
                         id: pending.wamid, status: status, timestamp: String(Int(Date().timeIntervalSince1970)),
                         recipientID: pending.recipient,
-                        pricing: .init(billable: true, pricingModel: "PMP", category: "service"))]))
+                        pricing: .init(billable: true, pricingModel: "PMP", category: pending.category))]))
             ])
         ])
         await post(payload, signedFor: pending.number)

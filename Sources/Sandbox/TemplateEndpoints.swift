@@ -209,6 +209,16 @@ extension SimulatorState {
         }
     }
 
+    /// The category of the approved template `name` in `language`, lower case as status pricing spells it;
+    /// `nil` when there is no such approved template.
+    func approvedTemplateCategory(wabaID: String, name: String, language: String) -> String? {
+        withAccounts { accounts in
+            accounts.withWABA(wabaID) { account in
+                account.templates.first { $0.name == name && $0.language == language && $0.status == "APPROVED" }?.category.lowercased()
+            }
+        }
+    }
+
     /// The names of a WABA's templates, in creation order.
     public func templateNames(wabaID: String) -> [String] {
         withAccounts { accounts in accounts.withWABA(wabaID) { $0.templates.map(\.name) } }

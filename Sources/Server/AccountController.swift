@@ -35,7 +35,7 @@ struct AccountController: Sendable {
             channel: channel)
         async let number: Result<CloudPhoneNumber, CloudCallFailure> = cloud.get(
             channel.phoneNumberID, query: [("fields", "display_phone_number")], channel: channel)
-        let profile = try metrics.upstreamResult("getMe", await profilePage).data.first ?? CloudBusinessProfile()
+        let profile = try metrics.upstreamResult("getMe", changes: false, await profilePage).data.first ?? CloudBusinessProfile()
         // The number only adds `phone`; without Meta's answer the one learned from webhooks serves.
         let phoneNumber = (try? await number.get())
             ?? channel.settings.displayPhoneNumber.map { CloudPhoneNumber(displayPhoneNumber: $0) }
@@ -55,7 +55,8 @@ struct AccountController: Sendable {
             profile = update.withPictureHandle(try await uploader.handles(for: [photo], channel: channel)[0])
         }
         let _: CloudSuccess = try metrics.upstreamResult(
-            "setMe", await cloud.post("\(channel.phoneNumberID)/whatsapp_business_profile", json: profile, channel: channel))
+            "setMe", changes: true,
+            await cloud.post("\(channel.phoneNumberID)/whatsapp_business_profile", json: profile, channel: channel))
         return .success
     }
 
@@ -74,15 +75,14 @@ struct AccountController: Sendable {
     func commerce(context: BridgeRequestContext) async throws -> Response {
         let channel = try context.authenticatedChannel()
         let page: CloudPage<CloudCommerceSettings> = try metrics.upstreamResult(
-            "getCommerce", await cloud.get("\(channel.phoneNumberID)/whatsapp_commerce_settings", channel: channel))
+            "getCommerce", changes: false, await cloud.get("\(channel.phoneNumberID)/whatsapp_commerce_settings", channel: channel))
         return try BridgeJSON.response(CommerceTranslation.reply(page.data))
     }
 
     func setCommerce(context: BridgeRequestContext) async throws -> SuccessReply {
         let channel = try context.authenticatedChannel()
         let query = try BridgeError.validating { try CommerceTranslation.update(context.fields) }
-        let _: CloudSuccess = try metrics.upstreamResult(
-            "setCommerce",
+        let _: CloudSuccess = try metrics.upstreamResult("setCommerce", changes: true,
             await cloud.post(
                 "\(channel.phoneNumberID)/whatsapp_commerce_settings", query: query.map { ($0.name, $0.value) }, channel: channel))
         return SuccessReply(success: true)
@@ -103,7 +103,7 @@ struct AccountController: Sendable {
         let path = "\(channel.phoneNumberID)/block_users"
         let operation = blocking ? "blockUser" : "unblockUser"
         let result: CloudBlockUsersResult = try metrics.upstreamResult(
-            operation,
+            operation, changes: true,
             blocking ? await cloud.post(path, json: body, channel: channel) : await cloud.delete(path, json: body, channel: channel))
         if let refusal = BlockTranslation.refusal(in: result) {
             throw BridgeError.upstream(.refused(httpStatus: 400, error: refusal))
@@ -114,14 +114,13 @@ struct AccountController: Sendable {
     func blockedUsers(context: BridgeRequestContext) async throws -> BlockedUsersReply {
         let channel = try context.authenticatedChannel()
         let users: [CloudBlockedUser] = try metrics.upstreamResult(
-            "blockedUsers", await cloud.allPages("\(channel.phoneNumberID)/block_users", channel: channel))
+            "blockedUsers", changes: false, await cloud.allPages("\(channel.phoneNumberID)/block_users", channel: channel))
         return BlockTranslation.blockedUsers(users)
     }
 
     func automation(context: BridgeRequestContext) async throws -> AutomationReply {
         let channel = try context.authenticatedChannel()
-        let number: CloudPhoneNumber = try metrics.upstreamResult(
-            "getConversationalAutomation",
+        let number: CloudPhoneNumber = try metrics.upstreamResult("getConversationalAutomation", changes: false,
             await cloud.get(channel.phoneNumberID, query: [("fields", "conversational_automation")], channel: channel))
         return AutomationTranslation.reply(number.conversationalAutomation)
     }

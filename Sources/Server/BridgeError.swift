@@ -50,14 +50,14 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     }
 
     /// A Cloud call failure of a non-send operation: 404 when Meta does not know the object, 504 on a
-    /// timeout, else 502, with Meta's code and advice.
-    static func upstream(_ failure: CloudCallFailure) -> BridgeError {
+    /// timeout, else 502, with Meta's code and advice. `changes`: the call would have changed something.
+    static func upstream(_ failure: CloudCallFailure, changes: Bool = true) -> BridgeError {
         let status: HTTPResponse.Status = switch failure {
         case .refused(let httpStatus, _) where httpStatus == 404: .notFound
         case .timedOut: .gatewayTimeout
         default: .badGateway
         }
-        return .upstream(status: status, message: ReplyTranslation.failureReply(failure).message)
+        return .upstream(status: status, message: ReplyTranslation.operationFailure(failure, changes: changes))
     }
 
     /// Runs a translation of the request; its validation problems become the 400 reply.

@@ -39,19 +39,20 @@ struct HandleUploader: Sendable {
         var handles: [String] = []
         for (upload, file) in zip(uploads, files) {
             let outcome = await cloud.uploadHandle(file, mimeType: upload.mimeType(of: file), appID: appID, channel: channel)
-            handles.append(try metrics.upstreamResult("resumableUpload", outcome))
+            handles.append(try metrics.upstreamResult("resumableUpload", changes: true, outcome))
         }
         return handles
     }
 }
 
 extension BridgeMetrics {
-    /// Counts one Cloud call of a non-send operation and answers its result, or throws the 1MSG error for its failure.
-    func upstreamResult<Success>(_ operation: String, _ outcome: Result<Success, CloudCallFailure>) throws -> Success {
+    /// Counts one Cloud call of a non-send operation and answers its result, or throws the 1MSG error for its
+    /// failure. `changes`: the call would change something at Meta (a write), not only read.
+    func upstreamResult<Success>(_ operation: String, changes: Bool, _ outcome: Result<Success, CloudCallFailure>) throws -> Success {
         recordUpstream(operation: operation, outcome: SendController.outcomeLabel(outcome))
         switch outcome {
         case .success(let value): return value
-        case .failure(let failure): throw BridgeError.upstream(failure)
+        case .failure(let failure): throw BridgeError.upstream(failure, changes: changes)
         }
     }
 }

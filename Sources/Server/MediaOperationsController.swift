@@ -86,7 +86,7 @@ struct MediaOperationsController: Sendable {
             return RetrieveMediaReply(
                 url: links.url(channelID: channel.id, mediaID: info.id), mimeType: info.mimeType, sha256: info.sha256,
                 fileSize: info.fileSize, id: info.id)
-        case .failure(let failure): throw BridgeError.upstream(failure)
+        case .failure(let failure): throw BridgeError.upstream(failure, changes: false)
         }
     }
 

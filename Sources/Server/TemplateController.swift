@@ -33,8 +33,8 @@ struct TemplateController: Sendable {
             "\(channel.wabaID)/message_templates", query: [("fields", Self.fields), ("limit", "100")], channel: channel)
         async let account: Result<CloudBusinessAccount, CloudCallFailure> = cloud.get(
             channel.wabaID, query: [("fields", "message_template_namespace")], channel: channel)
-        let list = try metrics.upstreamResult("listTemplates", await templates)
-        let namespace = try metrics.upstreamResult("templateNamespace", await account).messageTemplateNamespace ?? ""
+        let list = try metrics.upstreamResult("listTemplates", changes: false, await templates)
+        let namespace = try metrics.upstreamResult("templateNamespace", changes: false, await account).messageTemplateNamespace ?? ""
         return TemplateCatalogTranslation.items(list, namespace: namespace)
     }
 
@@ -43,7 +43,7 @@ struct TemplateController: Sendable {
         let creation = try BridgeError.validating { try TemplateCatalogTranslation.creation(context.fields) }
         let template = creation.withHandles(try await uploader.handles(for: creation.uploads, channel: channel))
         let created: CloudTemplateCreated = try metrics.upstreamResult(
-            "addTemplate", await cloud.post("\(channel.wabaID)/message_templates", json: template, channel: channel))
+            "addTemplate", changes: true, await cloud.post("\(channel.wabaID)/message_templates", json: template, channel: channel))
         await catalog.invalidate(channelID: channel.id)
         return AddTemplateReply(
             id: created.id, name: template["name"]?.text ?? "", language: template["language"]?.text ?? "",
@@ -54,7 +54,8 @@ struct TemplateController: Sendable {
         let channel = try context.authenticatedChannel()
         let name = try BridgeError.validating { try TemplateCatalogTranslation.removal(context.fields) }
         let _: CloudSuccess = try metrics.upstreamResult(
-            "removeTemplate", await cloud.delete("\(channel.wabaID)/message_templates", query: [("name", name)], channel: channel))
+            "removeTemplate", changes: true,
+            await cloud.delete("\(channel.wabaID)/message_templates", query: [("name", name)], channel: channel))
         await catalog.invalidate(channelID: channel.id)
         return .success
     }

@@ -320,7 +320,8 @@ public final class SQLiteStore: BridgeStore {
 
     public func replayDeadLetters(ids: [Int64]?, now: Date) async throws -> Int {
         try await write { db in
-            let set = "state = 'pending', attempts = 0, queued_at = ?, next_attempt_at = ?, last_error = NULL"
+            // An operator's replay gets the whole retry budget, even for events queued with guaranteedHooks off.
+            let set = "state = 'pending', attempts = 0, queued_at = ?, next_attempt_at = ?, last_error = NULL, single_attempt = 0"
             if let ids {
                 var replayed = 0
                 for id in ids {

@@ -49,6 +49,25 @@ public enum ReplyTranslation {
         }
     }
 
+    /// The `error` text of a failed call that is not a send: Meta's code and advice, or what happened on
+    /// the way. `changes` says whether the call would have changed something at Meta (then a call without
+    /// an answer may or may not have done so).
+    public static func operationFailure(_ failure: CloudCallFailure, changes: Bool) -> String {
+        let unknown = changes ? "; the change may or may not have been made, so check before retrying" : "; retry later"
+        switch failure {
+        case .refused(_, let error):
+            return "\(error.code): \(advice(for: error))"
+        case .unexpectedResponse(let status):
+            return "Meta answered HTTP \(status) with an unreadable body\(unknown)"
+        case .unreachable(let reason):
+            return "The WhatsApp Cloud API could not be reached (\(reason)); nothing was asked of Meta. Retry later"
+        case .timedOut(let seconds):
+            return "No answer from the WhatsApp Cloud API within \(formatted(seconds)) s\(unknown)"
+        case .interrupted(let reason):
+            return "The connection to the WhatsApp Cloud API broke before its answer (\(reason))\(unknown)"
+        }
+    }
+
     /// What a person should do about a Meta error code.
     public static func advice(for error: CloudError) -> String {
         let details = error.details.map { ": \($0)" } ?? ""

@@ -52,10 +52,10 @@ public enum StatusTranslation {
     /// The status when Meta could not be asked or refused: `unregistered` when Meta does not know the
     /// number, else `disconnected`; `reason` says what went wrong.
     public static func status(after failure: CloudCallFailure) -> StatusReply {
-        let reply = ReplyTranslation.failureReply(failure)
+        let reason = ReplyTranslation.operationFailure(failure, changes: false)
         if case .refused(let httpStatus, let error) = failure, httpStatus == 404 || (error.code == 100 && error.message?.contains("does not exist") == true) {
-            return StatusReply(status: "unregistered", accountStatus: "UNKNOWN", reason: reply.message)
+            return StatusReply(status: "unregistered", accountStatus: "UNKNOWN", reason: reason)
         }
-        return StatusReply(status: "disconnected", accountStatus: "UNKNOWN", reason: reply.message)
+        return StatusReply(status: "disconnected", accountStatus: "UNKNOWN", reason: reason)
     }
 }

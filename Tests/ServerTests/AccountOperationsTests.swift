@@ -325,7 +325,20 @@ struct AccountOperationsTests {
         #expect(rows.first?["quantity"] as? Int == 0)
         #expect(world.simulator.requests.isEmpty)
     }
+
+    @Test("sendTemplate of a template the account does not have → sent:false with Meta's 132001; an approved one is priced by its category")
+    func templateMustExist() async throws {
+        let world = try await TestWorld.make()
+        let missing = try await Self.send(
+            .post, "sendTemplate", body: #"{"phone": "12020721369", "template": "no_such_template", "language": "en_US"}"#, in: world)
+        #expect(missing.json["sent"] as? Bool == false)
+        #expect((missing.json["message"] as? String)?.hasPrefix("132001: ") == true, "\(missing.text)")
+        let rejected = try await Self.send(
+            .post, "sendTemplate", body: #"{"phone": "12020721369", "template": "promo_blast", "language": "es"}"#, in: world)
+        #expect(rejected.json["sent"] as? Bool == false, "a rejected template cannot be sent")
+    }
 }
+
 
 /// The current month as `GET /statistics?date=` takes it.
 enum StatisticsMonthText {

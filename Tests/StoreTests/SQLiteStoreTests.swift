@@ -98,6 +98,20 @@ struct SQLiteOutboxTests {
         StoredMessage(channelID: "alpha", id: id, chatID: "1@c.us", fromMe: false, type: "chat", body: "b", quotedMsgID: nil, time: Date())
     }
 
+    @Test("an event queued for one attempt (guaranteedHooks off) gets the whole retry budget when replayed")
+    func replayClearsSingleAttempt() async throws {
+        let store = try await SQLiteStoreTests.makeStore()
+        var event = Self.event("1@c.us", "once", urls: ["http://a/hook"])
+        event.singleAttempt = true
+        try await store.recordMessage(Self.message("w9"), events: [event])
+        let entry = try #require(try await store.dueOutboxEntries(now: Date().addingTimeInterval(60), limit: 10).first)
+        #expect(entry.singleAttempt)
+        try await store.deadLetter(outboxID: entry.id, attempts: 1, error: "HTTP 500")
+        #expect(try await store.replayDeadLetters(ids: nil, now: Date()) == 1)
+        let replayed = try #require(try await store.dueOutboxEntries(now: Date().addingTimeInterval(60), limit: 10).first)
+        #expect(!replayed.singleAttempt)
+    }
+
     @Test("one row per URL; only the first pending entry of each (channel, URL, chat) is due")
     func perChatOrder() async throws {
         let store = try await SQLiteStoreTests.makeStore()
