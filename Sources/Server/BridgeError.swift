@@ -49,11 +49,23 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         }
     }
 
-    /// A Cloud call failure of a non-send operation: 404 when Meta does not know the object, 504 on a
-    /// timeout, else 502, with Meta's code and advice. `changes`: the call would have changed something.
+    /// Meta's codes for "too many calls".
+    static let rateLimitCodes: Set = [4, 17, 613, 80007, 130429, 131056]
+    /// Meta's codes for a token or permission problem: the operator's to fix, not the client's.
+    static let credentialCodes: Set = [10, 33, 190]
+
+    /// A Cloud call failure of a non-send operation, with Meta's code and advice: 404 when Meta does not
+    /// know the object, 429 when Meta rate-limits, 400 when Meta refused what the client asked, 502 when
+    /// the channel's credentials are refused or Meta fails, 504 on a timeout. `changes`: the call would
+    /// have changed something.
     static func upstream(_ failure: CloudCallFailure, changes: Bool = true) -> BridgeError {
         let status: HTTPResponse.Status = switch failure {
         case .refused(let httpStatus, _) where httpStatus == 404: .notFound
+        case .refused(_, let error) where rateLimitCodes.contains(error.code): .tooManyRequests
+        case .refused(let httpStatus, let error)
+        where (400..<500).contains(httpStatus) && !credentialCodes.contains(error.code) && !(200...299).contains(error.code)
+            && httpStatus != 401 && httpStatus != 403:
+            .badRequest
         case .timedOut: .gatewayTimeout
         default: .badGateway
         }

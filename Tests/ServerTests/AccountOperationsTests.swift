@@ -326,6 +326,25 @@ struct AccountOperationsTests {
         #expect(world.simulator.requests.isEmpty)
     }
 
+    @Test("Meta's refusals keep their meaning: a duplicate template is the client's 400, a rate limit 429, a bad token 502")
+    func refusalStatuses() async throws {
+        let world = try await TestWorld.make()
+        let duplicate = try await Self.send(
+            .post, "addTemplate",
+            body: #"{"name": "hello_world", "category": "UTILITY", "language": "en_US", "components": [{"type": "BODY", "text": "Hi"}]}"#,
+            in: world)
+        #expect(duplicate.status == .badRequest, "\(duplicate.text)")
+        #expect((duplicate.json["error"] as? String)?.hasPrefix("100: ") == true)
+        for _ in 0..<2 {
+            world.simulator.scriptNext(.error(httpStatus: 400, CloudError(code: 80007, message: "(#80007) Rate limit hit", fbtraceID: "T")))
+        }
+        let limited = try await Self.send(.get, "me", in: world)
+        #expect(limited.status == .tooManyRequests, "\(limited.text)")
+        world.simulator.scriptNext(.error(httpStatus: 400, CloudError(code: 190, message: "(#190) Token expired", fbtraceID: "T")))
+        let token = try await Self.send(.get, "commerce", in: world)
+        #expect(token.status == .badGateway, "\(token.text)")
+    }
+
     @Test("sendTemplate of a template the account does not have → sent:false with Meta's 132001; an approved one is priced by its category")
     func templateMustExist() async throws {
         let world = try await TestWorld.make()
