@@ -67,13 +67,18 @@ public struct FieldReader: Sendable {
 
     /// A boolean: JSON `true`/`false`, or the text `true/false/True/False/1/0`.
     public mutating func bool(_ name: String) -> Bool? {
-        guard let value = fields[name] else { return nil }
+        bool(fields[name], at: name)
+    }
+
+    /// A boolean at `path` inside a structured field, read as ``bool(_:)`` reads a top-level one.
+    public mutating func bool(_ value: FieldValue?, at path: String) -> Bool? {
+        guard let value else { return nil }
         if case .bool(let flag) = value { return flag }
         switch value.scalarText?.lowercased() {
         case "true", "1": return true
         case "false", "0": return false
         default:
-            report(name, "must be a boolean (true or false)")
+            report(path, "must be a boolean (true or false)")
             return nil
         }
     }

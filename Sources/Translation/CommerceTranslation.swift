@@ -19,10 +19,7 @@ public enum CommerceTranslation {
         for name in ["is_cart_enabled", "is_catalog_visible"] {
             let path = params == nil ? name : "params.\(name)"
             guard let value = params.map({ $0[name] }) ?? fields[name] else { continue }
-            guard let flag = boolean(value) else {
-                reader.report(path, "must be a boolean (true or false)")
-                continue
-            }
+            guard let flag = reader.bool(value, at: path) else { continue }
             query.append((name, flag ? "true" : "false"))
         }
         if query.isEmpty, reader.problems.isEmpty {
@@ -30,14 +27,5 @@ public enum CommerceTranslation {
         }
         guard reader.problems.isEmpty else { throw ValidationError(reader.problems) }
         return query
-    }
-
-    static func boolean(_ value: FieldValue) -> Bool? {
-        if case .bool(let flag) = value { return flag }
-        switch value.scalarText?.lowercased() {
-        case "true", "1": return true
-        case "false", "0": return false
-        default: return nil
-        }
     }
 }

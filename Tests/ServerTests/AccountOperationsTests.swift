@@ -298,7 +298,7 @@ struct AccountOperationsTests {
     @Test("GET /statistics and /extendedStatistics count stored status pricing with the configured prices; empty months are zeros")
     func statistics() async throws {
         let world = try await TestWorld.make()
-        let month = StatisticsMonthText.current
+        let month = StatisticsMonth(containing: Date()).oneMsgDate
         let store = try world.store()
         for (id, category) in [("wamid.S1", "marketing"), ("wamid.S2", "utility"), ("wamid.S3", "service")] {
             let raw = #"{"id":"\#(id)","status":"delivered","timestamp":"\#(Int(Date().timeIntervalSince1970))","recipient_id":"12020721369","pricing":{"billable":\#(category != "service"),"pricing_model":"PMP","category":"\#(category)"}}"#
@@ -355,16 +355,5 @@ struct AccountOperationsTests {
         let rejected = try await Self.send(
             .post, "sendTemplate", body: #"{"phone": "12020721369", "template": "promo_blast", "language": "es"}"#, in: world)
         #expect(rejected.json["sent"] as? Bool == false, "a rejected template cannot be sent")
-    }
-}
-
-
-/// The current month as `GET /statistics?date=` takes it.
-enum StatisticsMonthText {
-    static var current: String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month], from: Date())
-        return String(format: "%02d.%04d", parts.month ?? 1, parts.year ?? 1970)
     }
 }
