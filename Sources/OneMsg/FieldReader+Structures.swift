@@ -9,15 +9,32 @@ extension FieldReader {
             if required { report(path, "is required") }
             return nil
         }
-        guard let text = value.scalarText else {
+        guard case .string(let text) = value else {
             report(path, "must be a string, not \(value.kindName)")
             return nil
         }
-        if let maxLength, text.count > maxLength {
-            report(path, "must be at most \(maxLength) characters (got \(text.count))")
+        // Characters are Unicode scalars, as JSON Schema's maxLength and Meta's limits count them.
+        if let maxLength, text.unicodeScalars.count > maxLength {
+            report(path, "must be at most \(maxLength) characters (got \(text.unicodeScalars.count))")
             return nil
         }
         return text
+    }
+
+    /// A phone number as a JSON number (digits only) or a string; `""` counts as absent.
+    public mutating func phoneText(_ value: FieldValue?, at path: String, required: Bool = false) -> String? {
+        if case .number(let digits)? = value, !digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            report(path, "must be an international number of 7 to 15 digits, country code first (got \(digits))")
+            return nil
+        }
+        return numberOrText(value, at: path, required: required)
+    }
+
+    /// A value that may be a JSON number or a string (phone numbers, which many 1MSG clients send as
+    /// numbers; counts; coordinates), as its text; `""` counts as absent.
+    public mutating func numberOrText(_ value: FieldValue?, at path: String, required: Bool = false) -> String? {
+        if case .number(let digits)? = value { return digits }
+        return text(value, at: path, required: required)
     }
 
     /// A structured top-level field: an object or array, or (from form clients) JSON text of one.
@@ -71,7 +88,7 @@ extension FieldReader {
     public mutating func number(
         _ value: FieldValue?, at path: String, required: Bool = false, in range: ClosedRange<Double>
     ) -> Double? {
-        guard let text = text(value, at: path, required: required) else { return nil }
+        guard let text = numberOrText(value, at: path, required: required) else { return nil }
         guard let number = Double(text.trimmingCharacters(in: .whitespaces)), number.isFinite else {
             report(path, "must be a decimal number such as 45.018337 (got \"\(text)\")")
             return nil
@@ -87,7 +104,7 @@ extension FieldReader {
     public mutating func integer(
         _ value: FieldValue?, at path: String, required: Bool = false, in range: ClosedRange<Int>
     ) -> Int? {
-        guard let text = text(value, at: path, required: required) else { return nil }
+        guard let text = numberOrText(value, at: path, required: required) else { return nil }
         guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
             report(path, "must be a whole number (got \"\(text)\")")
             return nil

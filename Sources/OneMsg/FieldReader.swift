@@ -56,7 +56,7 @@ public struct FieldReader: Sendable {
         problems.append(FieldProblem(field: field, rule: rule))
     }
 
-    /// A text field. Numbers and booleans are accepted as their text; length limits count characters.
+    /// A text field: a string (a number or boolean is refused, naming its kind); `""` counts as absent; length limits count characters.
     public mutating func text(
         _ name: String,
         required: Bool = false,
@@ -70,9 +70,10 @@ public struct FieldReader: Sendable {
         bool(fields[name], at: name)
     }
 
-    /// A boolean at `path` inside a structured field, read as ``bool(_:)`` reads a top-level one.
+    /// A boolean at `path` inside a structured field, read as ``bool(_:)`` reads a top-level one; `""` and `null`
+    /// count as absent.
     public mutating func bool(_ value: FieldValue?, at path: String) -> Bool? {
-        guard let value else { return nil }
+        guard let value, value != .string(""), value != .null else { return nil }
         if case .bool(let flag) = value { return flag }
         switch value.scalarText?.lowercased() {
         case "true", "1": return true
@@ -85,7 +86,7 @@ public struct FieldReader: Sendable {
 
     /// The destination from `phone` or `chatId`: exactly one is needed; both are accepted when they agree.
     public mutating func recipient() -> Recipient? {
-        let phone = text("phone").flatMap { text -> Recipient? in
+        let phone = phoneText(fields["phone"], at: "phone").flatMap { text -> Recipient? in
             guard let digits = Recipient.phoneDigits(text) else {
                 report("phone", "must be an international number of 7 to 15 digits, country code first (got \"\(text)\")")
                 return nil

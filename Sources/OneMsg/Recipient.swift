@@ -9,21 +9,22 @@ public enum Recipient: Sendable, Hashable {
     /// A user by business-scoped user id (the part before `@lid`).
     case businessScopedUser(String)
 
-    /// Parses a 1MSG chat id: `12020721369@c.us`, `120363046942338209@g.us` or `<BSUID>@lid`.
+    /// Parses a 1MSG chat id: `12020721369@c.us` (7 to 15 digits), `120363046942338209@g.us` (digits and `-`)
+    /// or `<BSUID>@lid` (letters, digits, `.`, `_`, `-`); the domain in any letter case.
     public init?(chatId: String) {
-        let trimmed = chatId.trimmingCharacters(in: .whitespaces)
-        guard let at = trimmed.lastIndex(of: "@") else { return nil }
-        let local = String(trimmed[..<at])
-        let domain = trimmed[trimmed.index(after: at)...].lowercased()
-        guard !local.isEmpty, !local.contains(where: \.isWhitespace) else { return nil }
+        guard let at = chatId.lastIndex(of: "@") else { return nil }
+        let local = String(chatId[..<at])
+        let domain = chatId[chatId.index(after: at)...].lowercased()
+        guard !local.isEmpty else { return nil }
         switch domain {
         case "c.us":
-            guard let digits = Self.phoneDigits(local) else { return nil }
-            self = .individual(digits)
+            guard (7...15).contains(local.count), local.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            self = .individual(local)
         case "g.us":
             guard local.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else { return nil }
             self = .group(local)
         case "lid":
+            guard local.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return nil }
             self = .businessScopedUser(local)
         default:
             return nil

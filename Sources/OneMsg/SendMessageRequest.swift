@@ -34,8 +34,8 @@ extension FieldReader {
     /// `quotedMsgId`: the wamid of the message being replied to.
     public mutating func quotedMessageID() -> String? {
         guard let id = text("quotedMsgId", maxLength: 256) else { return nil }
-        if id.contains(where: \.isWhitespace) {
-            report("quotedMsgId", "must be a message id such as wamid.HBgL… (no spaces)")
+        if id.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control }) {
+            report("quotedMsgId", "must be a message id such as wamid.HBgL… (no spaces or control characters)")
             return nil
         }
         return id

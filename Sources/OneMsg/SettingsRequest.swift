@@ -46,6 +46,10 @@ extension FieldReader {
         case .null?:
             return []
         case .array(let values)?:
+            if values.count > SettingsRequest.maxWebhookURLs {
+                report("webhookUrl", "must name at most \(SettingsRequest.maxWebhookURLs) URLs (got \(values.count) items)")
+                return nil
+            }
             texts = values.compactMap(\.scalarText)
             if texts.count != values.count {
                 report("webhookUrl", "must be a string or an array of strings")

@@ -35,7 +35,8 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
         }
         var fields = (try? decoded.get()) ?? RequestFields()
         defer { FileSpool.remove(fields.files.values) }
-        let bodyToken = fields.remove("token")?.scalarText
+        let bodyTokenValue = fields.remove("token")
+        let bodyToken: String? = if case .string(let text)? = bodyTokenValue, !text.isEmpty { text } else { nil }
 
         let candidates = Self.queryTokens(request.uri.query)
             + [Self.bearerToken(request.headers[.authorization]), bodyToken].compactMap { $0 }
@@ -45,6 +46,9 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
         }
         if case .failure(let error) = decoded {
             throw BridgeError.unreadableBody(error.description)
+        }
+        if let bodyTokenValue, bodyToken == nil, bodyTokenValue != .string("") {
+            throw BridgeError.invalid(ValidationError([FieldProblem(field: "token", rule: "must be a string, not \(bodyTokenValue.kindName)")]))
         }
         context.channel = channel
         context.fields = Self.mergingQuery(request.uri.query, into: fields)

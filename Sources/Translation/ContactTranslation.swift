@@ -58,7 +58,7 @@ enum ContactTranslation {
             }
         }
         if let birthday = reader.text(object["birthday"], at: "\(path).birthday") {
-            if birthday.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) == nil {
+            if birthday.wholeMatch(of: /[0-9]{4}-[0-9]{2}-[0-9]{2}/) == nil {
                 reader.report("\(path).birthday", "must be a date as YYYY-MM-DD (got \"\(birthday)\")")
             }
             contact["birthday"] = .string(birthday)
@@ -100,20 +100,25 @@ enum ContactTranslation {
     /// A phone, email or URL entry: an object with `key`, or the bare value.
     static func item(_ value: FieldValue, key: String, at path: String, reader: inout FieldReader) -> CloudJSON? {
         if case .object(let object) = value {
-            guard let text = reader.text(object[key], at: "\(path).\(key)", required: true) else { return nil }
+            guard let text = phoneOrText(object[key], key: key, at: "\(path).\(key)", reader: &reader) else { return nil }
             var item = object
             item[key] = .string(text)
             if let type = object["type"]?.scalarText { item["type"] = .string(type.uppercased()) }
             return .object(item)
         }
-        guard let text = reader.text(value, at: path, required: true) else { return nil }
+        guard let text = phoneOrText(value, key: key, at: path, reader: &reader) else { return nil }
         return [key: .string(text)]
+    }
+
+    /// A required item value; phone numbers may come as JSON numbers.
+    private static func phoneOrText(_ value: FieldValue?, key: String, at path: String, reader: inout FieldReader) -> String? {
+        key == "phone" ? reader.phoneText(value, at: path, required: true) : reader.text(value, at: path, required: true)
     }
 
     /// The simple form `{name, phone, email?, org?, url?}`.
     static func simpleContact(_ object: [String: FieldValue], reader: inout FieldReader) -> CloudJSON? {
         let name = name(object["name"], at: "contact.name", reader: &reader)
-        let phone = reader.text(object["phone"], at: "contact.phone", required: true)
+        let phone = reader.phoneText(object["phone"], at: "contact.phone", required: true)
         guard let name, let phone else { return nil }
         var contact: [String: CloudJSON] = [
             "name": name, "phones": [["phone": .string(phone), "type": "CELL"]],

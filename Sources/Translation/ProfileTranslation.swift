@@ -126,13 +126,17 @@ public enum ProfileTranslation {
 
     /// `websites` as an array, or one URL, or URLs separated by commas: at most 2 http(s) URLs of ≤256 characters.
     static func websites(_ reader: inout FieldReader) -> [String]? {
-        guard let value = reader.structure("websites") else { return nil }
+        guard let value = reader.structure("websites"), value != .null else { return nil }
         let items: [FieldValue]
-        if case .array = value {
+        switch value {
+        case .array:
             guard let array = reader.array(value, at: "websites", maxCount: 2) else { return nil }
             items = array
-        } else {
-            items = (value.scalarText ?? "").split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }
+        case .object, .bool, .number, .null:
+            reader.report("websites", "must be an array of URLs or a comma-separated string, not \(value.kindName)")
+            return nil
+        case .string(let text):
+            items = text.split(separator: ",").map { .string($0.trimmingCharacters(in: .whitespaces)) }
             if items.count > 2 {
                 reader.report("websites", "must have at most 2 items (got \(items.count))")
                 return nil
@@ -142,8 +146,8 @@ public enum ProfileTranslation {
         for (index, item) in items.enumerated() {
             let path = "websites[\(index)]"
             if let url = reader.webURL(item, at: path, required: true) {
-                if url.count > 256 {
-                    reader.report(path, "must be at most 256 characters (got \(url.count))")
+                if url.unicodeScalars.count > 256 {
+                    reader.report(path, "must be at most 256 characters (got \(url.unicodeScalars.count))")
                 } else {
                     urls.append(url)
                 }

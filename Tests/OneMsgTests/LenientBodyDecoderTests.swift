@@ -80,7 +80,10 @@ struct LenientBodyDecoderTests {
         #expect(expected.chatId == chatId)
     }
 
-    @Test("malformed chat ids are refused", arguments: ["12020721369", "abc@c.us", "1@x.us", "@c.us", "1 2@c.us"])
+    @Test("malformed chat ids are refused", arguments: [
+        "12020721369", "abc@c.us", "1@x.us", "@c.us", "1 2@c.us", " 12020721369@c.us", "+1 202 072 1369@c.us",
+        "123@c.us", "a@b@lid", "US 1349@lid", "\u{0661}\u{0662}\u{0663}\u{0664}\u{0665}\u{0666}\u{0667}@c.us",
+    ])
     func badChatIDs(chatId: String) {
         #expect(Recipient(chatId: chatId) == nil)
     }

@@ -25,6 +25,10 @@ struct SendMessageValidationTests {
         let found = try problems(#"{"phone":"12020721369","body":"\#(String(repeating: "é", count: 4097))"}"#)
         #expect(found == [FieldProblem(field: "body", rule: "must be at most 4096 characters (got 4097)")])
         #expect(try problems(#"{"phone":"12020721369","body":"\#(String(repeating: "é", count: 4096))"}"#).isEmpty)
+        // One character with a combining mark is two Unicode scalars, as JSON Schema counts them.
+        let combining = String(repeating: "e\u{0301}", count: 2049)
+        #expect(try problems(#"{"phone":"12020721369","body":"\#(combining)"}"#)
+            == [FieldProblem(field: "body", rule: "must be at most 4096 characters (got 4098)")])
     }
 
     @Test("phone and chatId that name different people are refused")
@@ -42,6 +46,15 @@ struct SendMessageValidationTests {
     func wrongKinds() throws {
         let found = try problems(#"{"phone":"12020721369","body":{"text":"x"}}"#)
         #expect(found == [FieldProblem(field: "body", rule: "must be a string, not an object")])
+        #expect(try problems(#"{"phone":"12020721369","body":false}"#)
+            == [FieldProblem(field: "body", rule: "must be a string, not a boolean")])
+        #expect(try problems(#"{"phone":"12020721369","body":42}"#)
+            == [FieldProblem(field: "body", rule: "must be a string, not a number")])
+        #expect(try problems(#"{"phone":12020721369,"body":"a phone may be a number"}"#).isEmpty)
+        #expect(try problems(#"{"phone":-12020721369,"body":"x"}"#).map(\.field) == ["phone"], "digits only")
+        #expect(try problems(#"{"phone":1202072136.9,"body":"x"}"#).map(\.field) == ["phone"], "digits only")
+        #expect(try problems(#"{"chatId":"US.13491208655302741918@LID","body":"x"}"#).isEmpty)
+        #expect(try problems(#"{"phone":"12020721369","body":"x","quotedMsgId":"wamid.A\u0001B"}"#).map(\.field) == ["quotedMsgId"])
     }
 
     @Test("wrong-token message masks all but the last 4 characters")

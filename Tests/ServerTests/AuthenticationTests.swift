@@ -49,6 +49,19 @@ struct AuthenticationTests {
         }
     }
 
+    @Test("a body token that is not a string is refused, naming the field, even beside a good query token")
+    func nonStringBodyToken() async throws {
+        let world = try await TestWorld.make()
+        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        try await app.test(.router) { client in
+            let response = try await client.post(
+                "/alpha/sendMessage?token=\(TestWorld.alphaToken)", #"{"token":42,"phone":"12020721369","body":"hi"}"#,
+                contentType: "application/json")
+            #expect(response.status == .badRequest)
+            #expect(response.json["error"] as? String == "Invalid request: token: must be a string, not a number")
+        }
+    }
+
     @Test("accepted ways to present the token", arguments: [
         ("query token with channel path", "/alpha/sendMessage?token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),
         ("query token without channel path", "/sendMessage?token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),

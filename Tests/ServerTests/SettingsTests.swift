@@ -42,6 +42,10 @@ struct SettingsTests {
             let tooMany = try await client.post("/alpha/settings?token=\(Self.token)", "webhookUrl=\(six)")
             #expect(tooMany.status == .badRequest)
             #expect((tooMany.json["error"] as? String)?.contains("at most 5 URLs (got 6)") == true)
+            let sixEmpty = try await client.post(
+                "/alpha/webhook?token=\(Self.token)", #"{"webhookUrl":["","","","","",""]}"#, contentType: "application/json")
+            #expect(sixEmpty.status == .badRequest, "an array of more than 5 items is refused even when they are empty")
+            #expect((sixEmpty.json["error"] as? String)?.contains("at most 5 URLs (got 6 items)") == true)
             let ftp = try await client.post("/alpha/settings?token=\(Self.token)", "webhookUrl=ftp%3A%2F%2Fx.test")
             #expect(ftp.status == .badRequest)
             #expect(try await world.store().channel(id: "alpha")?.settings.webhookURLs == [], "a refused change changes nothing")
