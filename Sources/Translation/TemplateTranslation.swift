@@ -26,10 +26,20 @@ enum TemplateTranslation {
         if fields["namespace"] != nil { notes.append("namespace ignored: the Cloud API finds templates by name and language") }
         let paramsField = fields["params"] == nil && fields["components"] != nil ? "components" : "params"
         var components: [CloudJSON] = []
+        var localizedBody: [CloudJSON] = []
         for (index, value) in (reader.array(reader.structure(paramsField), at: paramsField) ?? []).enumerated() {
-            if let component = component(value, at: "\(paramsField)[\(index)]", reader: &reader, notes: &notes) {
+            let path = "\(paramsField)[\(index)]"
+            if case .object(let object) = value, let parameter = localizable(object, at: path, reader: &reader) {
+                if let parameter { localizedBody.append(parameter) }
+            } else if let component = component(value, at: path, reader: &reader, notes: &notes) {
                 components.append(component)
             }
+        }
+        if !localizedBody.isEmpty {
+            if components.contains(where: { $0["type"] == "body" }) {
+                reader.report(paramsField, "gives body parameters twice: as a body component and as 2.39 localizable parameters")
+            }
+            components.insert(["type": "body", "parameters": .array(localizedBody)], at: 0)
         }
         let template = CloudJSON.members([
             "name": .text(name), "language": language, "components": components.isEmpty ? nil : .array(components),
@@ -94,6 +104,23 @@ enum TemplateTranslation {
         return .object(component)
     }
 
+    /// 1MSG 2.39's `params` item, an on-premise localizable parameter `{default, currency?, date_time?}` without a
+    /// `type`: it fills the body's next placeholder. `nil` when `object` is not one (it is then read as a component);
+    /// `.some(nil)` when it is one but breaks a rule (reported).
+    static func localizable(_ object: [String: FieldValue], at path: String, reader: inout FieldReader) -> CloudJSON?? {
+        guard object["type"] == nil, object["default"] != nil || object["currency"] != nil || object["date_time"] != nil else {
+            return nil
+        }
+        let fallback = object["default"]
+        for kind in ["currency", "date_time"] {
+            guard var members = reader.object(object[kind], at: "\(path).\(kind)") else { continue }
+            members["fallback_value"] = members["fallback_value"] ?? fallback
+            return .some(parameter(.object(["type": .string(kind), kind: .object(members)]), at: path, reader: &reader))
+        }
+        guard let text = reader.text(fallback, at: "\(path).default", required: true) else { return .some(nil) }
+        return .some(["type": "text", "text": .string(text)])
+    }
+
     static func card(
         _ value: FieldValue, position: Int, at path: String, reader: inout FieldReader, notes: inout [String]
     ) -> CloudJSON? {
@@ -129,7 +156,7 @@ enum TemplateTranslation {
             let fallback = reader.text(currency["fallback_value"], at: "\(path).currency.fallback_value", required: true)
             let codeField = currency["code"] == nil && currency["currency_code"] != nil ? "currency_code" : "code"
             let code = reader.text(currency[codeField], at: "\(path).currency.\(codeField)", required: true)
-            if let code, code.count != 3 || !code.allSatisfy(\.isLetter) {
+            if let code, code.count != 3 || !code.allSatisfy({ $0.isASCII && $0.isLetter }) {
                 reader.report("\(path).currency.\(codeField)", "must be an ISO 4217 currency code such as USD (got \"\(code)\")")
             }
             let amount = reader.integer(currency["amount_1000"], at: "\(path).currency.amount_1000", required: true, in: Int.min...Int.max)
