@@ -56,7 +56,8 @@ public struct FieldReader: Sendable {
         problems.append(FieldProblem(field: field, rule: rule))
     }
 
-    /// A text field: a string (a number or boolean is refused, naming its kind); `""` counts as absent; length limits count characters.
+    /// A text field: a string (a number or boolean is refused, naming its kind); `""` and `null` count as absent;
+    /// length limits count Unicode scalars.
     public mutating func text(
         _ name: String,
         required: Bool = false,
