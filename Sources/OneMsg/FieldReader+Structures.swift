@@ -100,12 +100,12 @@ extension FieldReader {
         return number
     }
 
-    /// An integer (JSON number or digits) within `range`.
+    /// An integer within `range`: a whole JSON number, or digits (optionally after `-`) in a string.
     public mutating func integer(
         _ value: FieldValue?, at path: String, required: Bool = false, in range: ClosedRange<Int>
     ) -> Int? {
         guard let text = numberOrText(value, at: path, required: required) else { return nil }
-        guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+        guard text.wholeMatch(of: /-?[0-9]+/) != nil, let number = Int(text) else {
             report(path, "must be a whole number (got \"\(text)\")")
             return nil
         }

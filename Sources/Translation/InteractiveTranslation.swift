@@ -322,7 +322,9 @@ enum InteractiveTranslation {
         let body = reader.text("body", required: true, maxLength: 1024)
         let country = reader.choice(fields["country"], at: "country", from: ["IN", "SG"]) ?? "IN"
         let values = reader.object(reader.structure("values"), at: "values")
-        let saved = reader.array(reader.structure("saved_addresses"), at: "saved_addresses")
+        let saved = reader.array(reader.structure("saved_addresses"), at: "saved_addresses")?.enumerated().compactMap { index, item in
+            reader.object(item, at: "saved_addresses[\(index)]", required: true).map(CloudJSON.object)
+        }
         let errors = reader.object(reader.structure("validation_errors"), at: "validation_errors")
         let parameters = CloudJSON.members([
             "country": .string(country), "values": values.map(CloudJSON.object),

@@ -57,6 +57,20 @@ struct SendMessageValidationTests {
         #expect(try problems(#"{"phone":"12020721369","body":"x","quotedMsgId":"wamid.A\u0001B"}"#).map(\.field) == ["quotedMsgId"])
     }
 
+    @Test("whole numbers: JSON numbers (5.0 is 5) or plain digits in a string; nothing else")
+    func wholeNumbers() throws {
+        var reader = FieldReader(RequestFields())
+        #expect(reader.integer(.number("5"), at: "n", in: 0...9) == 5)
+        #expect(reader.integer(.string("05"), at: "n", in: 0...9) == 5)
+        #expect(reader.integer(.string("-1"), at: "n", in: -1...9) == -1)
+        #expect(reader.problems.isEmpty)
+        for refused in ["+5", " 5", "5 ", "5.0", "1e1", "five"] {
+            #expect(reader.integer(.string(refused), at: "n", in: 0...9) == nil, "\(refused)")
+        }
+        #expect(reader.integer(.bool(true), at: "n", in: 0...9) == nil)
+        #expect(reader.problems.count == 7)
+    }
+
     @Test("wrong-token message masks all but the last 4 characters")
     func wrongTokenMasking() {
         #expect(WrongToken.mask("abcdefghijkl") == "********ijkl")
