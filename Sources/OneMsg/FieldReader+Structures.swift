@@ -1,11 +1,11 @@
 import Foundation
 
 extension FieldReader {
-    /// A text value found at `path` inside a structured field; `""` counts as absent.
+    /// A text value found at `path` inside a structured field; `""` and `null` count as absent.
     public mutating func text(
         _ value: FieldValue?, at path: String, required: Bool = false, maxLength: Int? = nil
     ) -> String? {
-        guard let value, value != .string(""), value != .null else {
+        guard let value, !value.isUnset else {
             if required { report(path, "is required") }
             return nil
         }
@@ -50,7 +50,7 @@ extension FieldReader {
     public mutating func object(
         _ value: FieldValue?, at path: String, required: Bool = false
     ) -> [String: FieldValue]? {
-        guard let value, value != .null, value != .string("") else {
+        guard let value, !value.isUnset else {
             if required { report(path, "is required") }
             return nil
         }
@@ -65,7 +65,7 @@ extension FieldReader {
     public mutating func array(
         _ value: FieldValue?, at path: String, required: Bool = false, minCount: Int = 0, maxCount: Int? = nil
     ) -> [FieldValue]? {
-        guard let value, value != .null, value != .string("") else {
+        guard let value, !value.isUnset else {
             if required { report(path, "is required") }
             return nil
         }

@@ -74,7 +74,7 @@ public struct FieldReader: Sendable {
     /// A boolean at `path` inside a structured field, read as ``bool(_:)`` reads a top-level one; `""` and `null`
     /// count as absent.
     public mutating func bool(_ value: FieldValue?, at path: String) -> Bool? {
-        guard let value, value != .string(""), value != .null else { return nil }
+        guard let value, !value.isUnset else { return nil }
         if case .bool(let flag) = value { return flag }
         switch value.scalarText?.lowercased() {
         case "true", "1": return true

@@ -10,6 +10,9 @@ import JSONValue
 public typealias FieldValue = JSONValue
 
 extension FieldValue {
+    /// Whether the value means "not set": `null`, or `""` (what form clients send for every unset field).
+    public var isUnset: Bool { self == .null || self == .string("") }
+
     /// The value as text when it is a scalar (`true`/`false` for booleans, digits for numbers).
     public var scalarText: String? {
         switch self {
