@@ -36,8 +36,8 @@ public struct StatisticsMonth: Sendable, Hashable, Comparable {
 
     /// `mm.YYYY`, as `GET /statistics?date=` takes it; `nil` when the text is not such a month.
     public init?(oneMsgDate text: String) {
-        let parts = text.split(separator: ".")
-        guard parts.count == 2, parts[0].count == 2, parts[1].count == 4, let month = Int(parts[0]), let year = Int(parts[1]),
+        // Plain digits only, as FieldReader.integer reads them: Int("+1") would take a sign.
+        guard let match = text.wholeMatch(of: /([0-9]{2})\.([0-9]{4})/), let month = Int(match.1), let year = Int(match.2),
             (1...12).contains(month), (1970...9999).contains(year)
         else { return nil }
         self.init(year: year, month: month)

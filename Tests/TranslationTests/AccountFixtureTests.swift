@@ -69,6 +69,14 @@ struct AccountFixtureTests {
         "getStatistics", "getExtendedStatistics",
     ]
 
+    @Test("statistics months are mm.YYYY in plain digits")
+    func statisticsMonths() {
+        #expect(StatisticsMonth(oneMsgDate: "03.2022") == StatisticsMonth(year: 2022, month: 3))
+        for refused in ["+3.2022", "3.2022", "03.+022", "13.2022", "03.1969", "03-2022", "03.2022.1", ""] {
+            #expect(StatisticsMonth(oneMsgDate: refused) == nil, "\(refused)")
+        }
+    }
+
     @Test("the fixture folder covers every account translation in its directions")
     func coverage() throws {
         #expect(Set(AccountFixture.requests.map(\.operation)) == Self.requestOperations)
