@@ -1,10 +1,11 @@
-"""Shared by the project's check scripts: start and stop a sandbox bridge, keep a cached virtual environment.
+"""Shared by the project's check scripts: start and stop a sandbox bridge, call it, keep a cached virtual environment.
 
 Import from a script in scripts/ with `sys.path.insert(0, os.path.dirname(__file__))`.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -12,6 +13,14 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+# A 1x1 PNG as a data URI: a file the sandbox's Meta takes as an image.
+PIXEL_PNG = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
 
 
 class Deadline:
@@ -91,3 +100,41 @@ def stop_bridge(process) -> int | None:
         return None
 
 
+class Wire:
+    """1MSG calls to a bridge with the channel's token in the query; answers (status, decoded JSON or text), or
+    (None, reason) when the call could not be made."""
+
+    def __init__(self, base: str, token: str, timeout: float):
+        self.base, self.token, self.timeout = base, token, timeout
+
+    def call(self, method: str, path: str, query=None, body=None, form=None):
+        query = dict(query or {})
+        query["token"] = self.token
+        url = self.base + path + "?" + urllib.parse.urlencode(query)
+        data, headers = None, {"Accept": "application/json"}
+        if body is not None:
+            data, headers["Content-Type"] = json.dumps(body).encode(), "application/json"
+        elif form is not None:
+            data, headers["Content-Type"] = urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded"
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        except Exception as error:  # noqa: BLE001
+            return None, f"{type(error).__name__}: {error}"
+        text = raw.decode("utf-8", "replace")
+        try:
+            return status, json.loads(text)
+        except ValueError:
+            return status, text
+
+    def describe(self, method, path, query=None, body=None):
+        """The call as one line, token masked, for reports."""
+        q = dict(query or {})
+        q["token"] = "TOKEN"
+        line = f"{method} {self.base}{path}?{urllib.parse.urlencode(q)}"
+        if body is not None:
+            line += f"  Content-Type: application/json  {json.dumps(body)}"
+        return line
