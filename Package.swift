@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
-                "Store",
+                "Store", "OneMsg", "Cloud", "Translation",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "OneMsg", "Cloud", "Translation", "Store", "Delivery", "Sandbox",
+                "OneMsg", "Cloud", "Translation", "Store", "Delivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -94,10 +94,19 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
+        .target(
+            name: "SandboxMode",
+            dependencies: [
+                "Sandbox", "Server", "Store",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
         .executableTarget(
             name: "onemsg-bridge",
             dependencies: [
-                "Server", "Store", "Translation",
+                "Server", "SandboxMode", "Store", "Translation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -131,13 +140,13 @@ let package = Package(
         ),
         .testTarget(
             name: "DeliveryTests",
-            dependencies: ["Delivery", "Store"],
+            dependencies: ["Delivery", "Store", "Cloud", "OneMsg", "Translation"],
             swiftSettings: sharedSwiftSettings
         ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Sandbox", "Cloud", "Translation",
+                "Server", "Store", "Sandbox", "SandboxMode", "Cloud", "Translation", "OneMsg",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

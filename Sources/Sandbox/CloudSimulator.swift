@@ -165,7 +165,7 @@ public enum CloudSimulator {
         guard let number = state.number(fields["phone_number_id"] ?? "") ?? state.firstNumber else {
             return error(400, code: 100, "no such phone_number_id in the simulator")
         }
-        guard state.webhookURL.url != nil else {
+        guard state.webhookURL != nil else {
             return error(409, code: 100, "the simulator has no webhook URL to post to")
         }
         let wamid = state.nextWamid()
@@ -280,7 +280,7 @@ final class StatusWebhookPoster: Service {
     }
 
     func enqueue(_ pending: Pending) {
-        guard state.webhookURL.url != nil else { return }
+        guard state.webhookURL != nil else { return }
         continuation.yield(pending)
     }
 
@@ -313,7 +313,7 @@ final class StatusWebhookPoster: Service {
     /// Posts a webhook payload signed with the number's app secret; returns the HTTP status (0 on failure).
     @discardableResult
     func post(_ payload: CloudWebhookPayload, signedFor number: SimulatedNumber) async -> Int {
-        guard let url = state.webhookURL.url else { return 0 }
+        guard let url = state.webhookURL else { return 0 }
         do {
             let body = try JSONEncoder().encode(payload)
             var request = HTTPClientRequest(url: url)

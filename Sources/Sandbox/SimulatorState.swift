@@ -25,45 +25,33 @@ struct SimulatedMedia: Sendable {
     var bytes: [UInt8]
 }
 
-/// A request the simulator received, kept so that tests can check what the bridge sent.
-public struct RecordedRequest: Sendable, Hashable {
-    public var method: String
-    public var path: String
-    public var authorization: String?
-    public var body: [UInt8]
-    /// The raw query string (without `?`); empty when there was none.
-    public var query: String = ""
-
-    /// The body as a JSON value, for comparisons that ignore key order.
-    public var json: Any? {
-        try? JSONSerialization.jsonObject(with: Data(body))
-    }
-}
-
-/// A response the simulator gives instead of its normal answer, for the next matching request.
-public enum ScriptedResponse: Sendable, Hashable {
-    /// Meta's error envelope with this HTTP status.
-    case error(httpStatus: Int, CloudError)
-    /// A body that is not JSON, with this HTTP status.
-    case garbage(httpStatus: Int)
-}
-
-/// The simulator's shared, thread-safe state: known numbers, received requests, scripted answers.
+/// The simulator's shared, thread-safe state: known numbers, media, accounts, and the probe tests look through.
 public final class SimulatorState: Sendable {
     private struct Contents {
         var numbers: [String: SimulatedNumber] = [:]
-        var requests: [RecordedRequest] = []
-        var scripted: [ScriptedResponse] = []
         var wamidCounter = 0
         var media: [String: SimulatedMedia] = [:]
         var accounts = AccountState()
     }
 
     private let contents = Mutex(Contents())
-    /// Where status webhooks go (the bridge's `/cloud/webhook`); no webhooks while unset.
-    public let webhookURL = LateBoundURL()
+    private let webhookTarget = Mutex<String?>(nil)
 
-    public init(numbers: [SimulatedNumber] = []) {
+    /// Where the simulator posts its signed webhooks (the bridge's `/cloud/webhook`); `nil` until the bridge listens.
+    public var webhookURL: String? {
+        webhookTarget.withLock { $0 }
+    }
+
+    public func setWebhookURL(_ url: String) {
+        webhookTarget.withLock { $0 = url }
+    }
+
+    /// What tests see of the simulator; `nil` in the sandbox.
+    public let probe: SimulatorProbe?
+
+    /// - Parameter probe: records requests and scripts answers, for tests; the sandbox passes none.
+    public init(numbers: [SimulatedNumber] = [], probe: SimulatorProbe? = nil) {
+        self.probe = probe
         contents.withLock { contents in
             for number in numbers { contents.numbers[number.phoneNumberID] = number }
         }
@@ -122,21 +110,14 @@ public final class SimulatorState: Sendable {
         contents.withLock { body(&$0.accounts) }
     }
 
-    /// Every request received so far, oldest first.
+    /// Every request received so far, oldest first; empty without a probe (the sandbox keeps none).
     public var requests: [RecordedRequest] {
-        contents.withLock { $0.requests }
+        probe?.requests ?? []
     }
 
-    /// Makes the next request answer `response` instead of its normal reply.
-    public func scriptNext(_ response: ScriptedResponse) {
-        contents.withLock { $0.scripted.append(response) }
-    }
-
+    /// Shows a request to the probe, if any; answers the scripted response that replaces the normal reply.
     func record(_ request: RecordedRequest) -> ScriptedResponse? {
-        contents.withLock { contents in
-            contents.requests.append(request)
-            return contents.scripted.isEmpty ? nil : contents.scripted.removeFirst()
-        }
+        probe?.record(request)
     }
 
     func nextWamid() -> String {
@@ -146,22 +127,5 @@ public final class SimulatorState: Sendable {
         }
         let random = (0..<12).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
         return "wamid.SANDBOX\(serial).\(random)"
-    }
-}
-
-/// A URL known only once a server is running (port 0), readable from any thread.
-public final class LateBoundURL: Sendable {
-    private let value = Mutex<String?>(nil)
-
-    public init(_ url: String? = nil) {
-        value.withLock { $0 = url }
-    }
-
-    public var url: String? {
-        value.withLock { $0 }
-    }
-
-    public func set(_ url: String) {
-        value.withLock { $0 = url }
     }
 }

@@ -4,15 +4,17 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import Sandbox
 import ServiceLifecycle
 import Store
 
 /// Builds the whole bridge from its configuration: the only seam between `main` and the tests.
 ///
-/// Opens and migrates the store, creates the shared HTTP client, and with `sandbox` also the Cloud
-/// API simulator and its demo channel. Every long-lived part is a Service of the returned application.
-public func buildApplication(_ config: BridgeConfiguration) async throws -> some ApplicationProtocol {
+/// Opens and migrates the store and creates the shared HTTP client. `dependencies` replaces the live Graph API
+/// (tests) or runs a simulated Cloud API beside the bridge (`serve --sandbox`). Every long-lived part is a
+/// Service of the returned application.
+public func buildApplication(
+    _ config: BridgeConfiguration, dependencies: BridgeDependencies = .init()
+) async throws -> some ApplicationProtocol {
     var logger = Logger(label: "onemsg-bridge", factory: config.logHandlerFactory ?? StreamLogHandler.standardError)
     logger.logLevel = config.logLevel
 
@@ -34,20 +36,15 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
 
     let graphURL = LateBoundURL(config.sandbox ? nil : config.graphURL)
     var services: [any Service] = [HTTPClientService(client: httpClient), HTTPClientService(client: fetchClient)]
-    var announcer: SandboxAnnouncer?
+    var simulated: SimulatedUpstreamRun?
     if config.sandbox {
-        let setup = try await SandboxSetup.prepare(store: store)
-        let sandboxAnnouncer = SandboxAnnouncer(setup: setup, announce: config.announce)
-        let simulator = CloudSimulator.buildApplication(
-            state: setup.state, httpClient: httpClient, statusDelay: config.sandboxStatusDelay, logger: logger
-        ) { port in
-            graphURL.set("http://127.0.0.1:\(port)")
-            sandboxAnnouncer.simulatorRunning(at: "http://127.0.0.1:\(port)")
-        }
-        services.append(simulator)
-        announcer = sandboxAnnouncer
+        guard let upstream = dependencies.simulatedUpstream else { throw SandboxUnavailable() }
+        let run = try await upstream.start(
+            config: config, store: store, httpClient: httpClient, logger: logger, listening: { graphURL.set($0) })
+        services.append(run.service)
+        simulated = run
     }
-    let sandbox = announcer
+    let sandbox = simulated
     let serverLogger = logger
 
     let metrics = BridgeMetrics()
@@ -61,13 +58,13 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
     let publicURL = LateBoundURL(config.publicURL?.trimmingSuffix("/"))
     let mediaLinks = MediaLinks(
         keyBytes: Data(try await store.installationSecret(named: "media-links").utf8), baseURL: publicURL)
-    let cloud = CloudClient(
+    let graph = dependencies.graph ?? CloudClient(
         httpClient: httpClient, graphURL: graphURL, apiVersion: config.graphAPIVersion,
         timeout: config.upstreamTimeout, logger: logger)
     let router = buildRouter(
         config: config,
         parts: RouterParts(
-            store: store, cloud: cloud, metrics: metrics, signal: signal, mediaLinks: mediaLinks,
+            store: store, graph: graph, metrics: metrics, signal: signal, mediaLinks: mediaLinks,
             fetcher: RemoteFileFetcher(httpClient: fetchClient, policy: fetchPolicy, timeout: config.upstreamTimeout)))
 
     return Application(
@@ -78,10 +75,7 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
             let port = channel.localAddress?.port ?? config.port
             let base = config.publicURL?.trimmingSuffix("/") ?? "http://\(config.host):\(port)"
             if publicURL.url == nil { publicURL.set(base) }
-            if let sandbox {
-                sandbox.setup.state.webhookURL.set("http://127.0.0.1:\(port)/cloud/webhook")
-                sandbox.bridgeRunning(at: base)
-            }
+            sandbox?.bridgeListening(base, port)
             serverLogger.info("onemsg-bridge listening", metadata: ["address": "\(config.host):\(port)"])
         },
         logger: logger
@@ -91,7 +85,7 @@ public func buildApplication(_ config: BridgeConfiguration) async throws -> some
 /// The long-lived parts routes use.
 struct RouterParts: Sendable {
     let store: any BridgeStore
-    let cloud: CloudClient
+    let graph: any GraphAPI
     let metrics: BridgeMetrics
     let signal: DeliverySignal
     let mediaLinks: MediaLinks
@@ -128,19 +122,20 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
         .add(middleware: OneMsgAuthMiddleware(
             channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes,
             maxUploadBodyBytes: config.maxUploadBodyBytes))
-    SendController(cloud: parts.cloud, store: store, metrics: metrics, signal: parts.signal).register(on: oneMsg)
-    MediaOperationsController(cloud: parts.cloud, fetcher: parts.fetcher, links: parts.mediaLinks, metrics: metrics)
+        .group(context: OneMsgRequestContext.self)
+    SendController(graph: parts.graph, store: store, metrics: metrics, signal: parts.signal).register(on: oneMsg)
+    MediaOperationsController(graph: parts.graph, fetcher: parts.fetcher, links: parts.mediaLinks, metrics: metrics)
         .register(on: oneMsg)
     HistoryController(store: store).register(on: oneMsg)
     SettingsController(store: store).register(on: oneMsg)
-    let uploader = HandleUploader(cloud: parts.cloud, fetcher: parts.fetcher, metrics: metrics)
-    AccountController(cloud: parts.cloud, uploader: uploader, metrics: metrics, egressIP: config.egressIP ?? (config.sandbox ? "127.0.0.1" : nil))
+    let uploader = HandleUploader(graph: parts.graph, fetcher: parts.fetcher, metrics: metrics)
+    AccountController(graph: parts.graph, uploader: uploader, metrics: metrics, egressIP: config.egressIP ?? (config.sandbox ? "127.0.0.1" : nil))
         .register(on: oneMsg)
     TemplateController(
-        cloud: parts.cloud, uploader: uploader, metrics: metrics, catalog: TemplateCatalog(refreshInterval: config.templateRefreshInterval)
+        graph: parts.graph, uploader: uploader, metrics: metrics, catalog: TemplateCatalog(refreshInterval: config.templateRefreshInterval)
     ).register(on: oneMsg)
     StatisticsController(store: store, prices: config.prices).register(on: oneMsg)
-    MediaController(store: store, cloud: parts.cloud, links: parts.mediaLinks).register(on: router)
+    MediaController(store: store, graph: parts.graph, links: parts.mediaLinks).register(on: router)
     return router
 }
 

@@ -3,14 +3,12 @@ import Hummingbird
 import OneMsg
 import Store
 
-/// The request context of every route: after ``OneMsgAuthMiddleware`` it carries the authenticated
-/// channel and the leniently decoded body, so handlers never see tokens or raw bodies.
+/// The request context of every route. On 1MSG routes ``OneMsgAuthMiddleware`` fills in ``authentication``,
+/// from which ``OneMsgRequestContext`` is made for the handlers.
 public struct BridgeRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The channel the token identified; set for every 1MSG route.
-    public var channel: ChannelRecord?
-    /// The request body's fields (without `token`).
-    public var fields = RequestFields()
+    /// The channel the token identified and the request's fields; set by ``OneMsgAuthMiddleware``.
+    public var authentication: Authentication?
 
     /// JSON replies as 1MSG writes them: `/` not escaped.
     public var responseEncoder: JSONEncoder { BridgeJSON.encoder }
@@ -19,10 +17,34 @@ public struct BridgeRequestContext: RequestContext {
         coreContext = .init(source: source)
     }
 
-    /// The authenticated channel. Only 1MSG routes, which all sit behind the auth middleware, call this.
-    public func authenticatedChannel() throws -> ChannelRecord {
-        guard let channel else { throw HTTPError(.internalServerError, message: "route is missing authentication") }
-        return channel
+    /// What a 1MSG request carries once its token is checked.
+    public struct Authentication: Sendable {
+        /// The channel the token identified.
+        public var channel: ChannelRecord
+        /// The request's fields: body and query, without `token`.
+        public var fields: RequestFields
+    }
+}
+
+/// The context of every 1MSG operation's handler: the authenticated channel (never missing) and the request's
+/// fields, so handlers never see tokens or raw bodies.
+public struct OneMsgRequestContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The channel the token identified.
+    public let channel: ChannelRecord
+    /// The request body's fields merged with the query's (without `token`).
+    public let fields: RequestFields
+
+    public var responseEncoder: JSONEncoder { BridgeJSON.encoder }
+
+    /// Fails for a route registered outside the authenticated group: a wiring mistake, answered with a 500.
+    public init(context: BridgeRequestContext) throws {
+        guard let authentication = context.authentication else {
+            throw HTTPError(.internalServerError, message: "route is missing authentication")
+        }
+        coreContext = context.coreContext
+        channel = authentication.channel
+        fields = authentication.fields
     }
 }
 

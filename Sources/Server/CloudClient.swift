@@ -1,18 +1,18 @@
 import AsyncHTTPClient
 import Cloud
-import Delivery
 import Foundation
+import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Sandbox
+import ServiceLifecycle
 import Store
 import Translation
 
-/// The one path to the Cloud API: a shared AsyncHTTPClient, the channel's Bearer token, Meta's answers
-/// decoded into results or ``CloudCallFailure``s. Never logs bodies, URLs with secrets, or tokens.
-struct CloudClient: Sendable {
+/// The live ``GraphAPI``: a shared AsyncHTTPClient, the channel's Bearer token, Meta's answers decoded into
+/// results or ``CloudCallFailure``s. Never logs bodies, URLs with secrets, or tokens.
+struct CloudClient: GraphAPI {
     let httpClient: HTTPClient
     /// Graph base URL; late-bound because the sandbox simulator's port is known only once it runs.
     let graphURL: LateBoundURL
@@ -71,10 +71,13 @@ struct CloudClient: Sendable {
     }
 
     /// Starts downloading a media file from the URL Meta gave, with the channel's token; the caller streams the body.
-    func download(url: String, channel: ChannelRecord) async throws -> HTTPClientResponse {
+    func downloadMedia(url: String, channel: ChannelRecord) async throws -> MediaDownload {
         var request = HTTPClientRequest(url: url)
         request.headers.add(name: "Authorization", value: "Bearer \(channel.accessToken)")
-        return try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanosecondsValue))
+        let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanosecondsValue))
+        return MediaDownload(
+            status: Int(response.status.code), contentType: response.headers.first(name: "Content-Type"),
+            contentLength: response.headers.first(name: "Content-Length"), body: ResponseBody(asyncSequence: response.body))
     }
 
     func call<Success: Decodable>(
@@ -182,5 +185,3 @@ struct HTTPClientService: Service {
         try await client.shutdown()
     }
 }
-
-import ServiceLifecycle

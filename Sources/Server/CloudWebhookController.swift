@@ -44,29 +44,25 @@ struct CloudWebhookController: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: challenge)))
     }
 
-    /// `POST`: check the signature over the raw bytes, commit them, then answer 200.
+    /// `POST`: check the signature over the raw bytes, then decode, commit, and answer 200.
     func receive(request: Request, context: BridgeRequestContext) async throws -> Response {
         var request = request
         let buffer = try await request.collectBody(limit: maxBodyBytes)
         let body = Array(buffer: buffer)
+        let channels = try await allChannels()
+        let signedBy = Self.channels(
+            channels, signing: body, signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!])
+        guard !signedBy.isEmpty else { return refuseSignature(context: context) }
         guard let payload = try? JSONDecoder().decode(CloudWebhookPayload.self, from: buffer) else {
             metrics.recordInboundWebhook(result: "malformed")
             return ErrorRendering.response(status: .badRequest, message: "Not a WhatsApp webhook payload")
         }
-        let signature = request.headers[HTTPField.Name("X-Hub-Signature-256")!]
-        let (known, unknownIDs): ([ChannelRecord], [String])
-        do {
-            (known, unknownIDs) = try await channels(for: payload.phoneNumberIDs)
-        } catch {
-            throw BridgeError.storeUnavailable
-        }
-        // With no known number in the payload, any of our app secrets may have signed it.
-        let signers = known.isEmpty ? try await allChannels() : known
-        let validFor = signers.filter { WebhookSignature.isValid(signature, body: body, appSecret: $0.appSecret) }
-        guard !validFor.isEmpty, known.allSatisfy({ channel in validFor.contains { $0.id == channel.id } }) else {
-            metrics.recordInboundWebhook(result: "bad_signature")
-            context.logger.warning("webhook signature invalid or missing")
-            return ErrorRendering.response(status: .unauthorized, message: "Invalid or missing X-Hub-Signature-256")
+        let byNumber = Dictionary(channels.map { ($0.phoneNumberID, $0) }, uniquingKeysWith: { first, _ in first })
+        let known = payload.phoneNumberIDs.compactMap { byNumber[$0] }
+        let unknownIDs = payload.phoneNumberIDs.filter { byNumber[$0] == nil }
+        // Every number the payload names must be one whose app secret signed it.
+        guard known.allSatisfy({ channel in signedBy.contains { $0.id == channel.id } }) else {
+            return refuseSignature(context: context)
         }
         let routed = Dictionary(known.map { ($0.phoneNumberID, $0) }, uniquingKeysWith: { first, _ in first })
         let result: InboundCommitResult
@@ -113,17 +109,22 @@ struct CloudWebhookController: Sendable {
         }
     }
 
-    private func channels(for phoneNumberIDs: [String]) async throws -> ([ChannelRecord], [String]) {
-        var known: [ChannelRecord] = []
-        var unknown: [String] = []
-        for id in phoneNumberIDs {
-            if let channel = try await store.channel(phoneNumberID: id) {
-                known.append(channel)
-            } else {
-                unknown.append(id)
-            }
+    /// The channels whose app secret made `signature` over `body`; each distinct secret is checked once.
+    static func channels(_ channels: [ChannelRecord], signing body: [UInt8], signature: String?) -> [ChannelRecord] {
+        guard signature != nil else { return [] }
+        var verdicts: [String: Bool] = [:]
+        return channels.filter { channel in
+            if let verdict = verdicts[channel.appSecret] { return verdict }
+            let verdict = WebhookSignature.isValid(signature, body: body, appSecret: channel.appSecret)
+            verdicts[channel.appSecret] = verdict
+            return verdict
         }
-        return (known, unknown)
+    }
+
+    private func refuseSignature(context: BridgeRequestContext) -> Response {
+        metrics.recordInboundWebhook(result: "bad_signature")
+        context.logger.warning("webhook signature invalid or missing")
+        return ErrorRendering.response(status: .unauthorized, message: "Invalid or missing X-Hub-Signature-256")
     }
 
     private func allChannels() async throws -> [ChannelRecord] {

@@ -7,7 +7,7 @@ import Translation
 /// downloads URLs under the fetch rules, checks type and size, and puts each file through Meta's
 /// resumable upload on the channel's app.
 struct HandleUploader: Sendable {
-    let cloud: CloudClient
+    let graph: any GraphAPI
     let fetcher: RemoteFileFetcher
     let metrics: BridgeMetrics
 
@@ -38,7 +38,7 @@ struct HandleUploader: Sendable {
         guard problems.isEmpty else { throw BridgeError.invalid(ValidationError(problems)) }
         var handles: [String] = []
         for (upload, file) in zip(uploads, files) {
-            let outcome = await cloud.uploadHandle(file, mimeType: upload.mimeType(of: file), appID: appID, channel: channel)
+            let outcome = await graph.uploadHandle(file, mimeType: upload.mimeType(of: file), appID: appID, channel: channel)
             handles.append(try metrics.upstreamResult("resumableUpload", changes: true, outcome))
         }
         return handles

@@ -7,13 +7,13 @@ import Store
 struct HistoryController: Sendable {
     let store: any BridgeStore
 
-    func register(on group: RouterGroup<BridgeRequestContext>) {
+    func register(on group: RouterGroup<OneMsgRequestContext>) {
         group.oneMsg(.get, "messages") { request, context in try await messages(request: request, context: context) }
         group.oneMsg(.get, "hookInfo") { request, context in try await hookInfo(request: request, context: context) }
     }
 
-    func messages(request: Request, context: BridgeRequestContext) async throws -> Response {
-        let channel = try context.authenticatedChannel()
+    func messages(request: Request, context: OneMsgRequestContext) async throws -> Response {
+        let channel = context.channel
         var reader = FieldReader(RequestFields(values: request.uri.queryParameters.reduce(into: [:]) { values, pair in
             values[String(pair.key)] = .string(String(pair.value))
         }))
@@ -38,8 +38,8 @@ struct HistoryController: Sendable {
         return try BridgeJSON.response(["messages": entries.map(Self.historyItem)])
     }
 
-    func hookInfo(request: Request, context: BridgeRequestContext) async throws -> Response {
-        let channel = try context.authenticatedChannel()
+    func hookInfo(request: Request, context: OneMsgRequestContext) async throws -> Response {
+        let channel = context.channel
         guard let messageID = request.uri.queryParameters["messageId"].map(String.init), !messageID.isEmpty else {
             throw BridgeError.invalid(ValidationError([FieldProblem(field: "messageId", rule: "is required")]))
         }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Cloud
 import Foundation
 import HTTPTypes
@@ -9,7 +8,7 @@ import Store
 /// holding a signed bridge link (from a webhook's `body`); no token needed, nothing kept on disk.
 struct MediaController: Sendable {
     let store: any BridgeStore
-    let cloud: CloudClient
+    let graph: any GraphAPI
     let links: MediaLinks
 
     func register(on router: Router<BridgeRequestContext>) {
@@ -42,26 +41,26 @@ struct MediaController: Sendable {
         } catch {
             throw BridgeError.storeUnavailable
         }
-        let info = await cloud.mediaInfo(id: mediaID, channel: channel)
+        let info = await graph.mediaInfo(id: mediaID, channel: channel)
         switch info {
         case .failure(.refused(_, let error)):
             return ErrorRendering.response(status: .badGateway, message: "Meta refused the media lookup (\(error.code)); the file may be older than 7 days")
         case .failure:
             return ErrorRendering.response(status: .badGateway, message: "The WhatsApp Cloud API did not answer the media lookup; retry later")
         case .success(let info):
-            let upstream: HTTPClientResponse
+            let upstream: MediaDownload
             do {
-                upstream = try await cloud.download(url: info.url, channel: channel)
+                upstream = try await graph.downloadMedia(url: info.url, channel: channel)
             } catch {
                 return ErrorRendering.response(status: .badGateway, message: "The media download from Meta failed; retry later")
             }
-            guard upstream.status.code == 200 else {
-                return ErrorRendering.response(status: .badGateway, message: "Meta answered HTTP \(upstream.status.code) to the media download")
+            guard upstream.status == 200 else {
+                return ErrorRendering.response(status: .badGateway, message: "Meta answered HTTP \(upstream.status) to the media download")
             }
-            var headers: HTTPFields = [.contentType: upstream.headers.first(name: "Content-Type") ?? info.mimeType ?? "application/octet-stream"]
-            if let length = upstream.headers.first(name: "Content-Length") { headers[.contentLength] = length }
+            var headers: HTTPFields = [.contentType: upstream.contentType ?? info.mimeType ?? "application/octet-stream"]
+            if let length = upstream.contentLength { headers[.contentLength] = length }
             headers[.cacheControl] = "private, max-age=300"
-            return Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: upstream.body))
+            return Response(status: .ok, headers: headers, body: upstream.body)
         }
     }
 }

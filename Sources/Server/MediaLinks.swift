@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Sandbox
 import Store
 import Translation
 

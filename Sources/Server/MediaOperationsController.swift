@@ -8,7 +8,7 @@ import Translation
 /// `POST /uploadMedia`, `GET /retrieveMedia`, `DELETE /media/{mediaId}` and `POST /deleteMedia`: media the
 /// client manages itself, stored at Meta under the channel's phone number.
 struct MediaOperationsController: Sendable {
-    let cloud: CloudClient
+    let graph: any GraphAPI
     let fetcher: RemoteFileFetcher
     let links: MediaLinks
     let metrics: BridgeMetrics
@@ -16,7 +16,7 @@ struct MediaOperationsController: Sendable {
     /// The largest file WhatsApp accepts of any kind (documents).
     static let maxUploadBytes = CloudMessage.MediaKind.document.maxBytes
 
-    func register(on group: RouterGroup<BridgeRequestContext>) {
+    func register(on group: RouterGroup<OneMsgRequestContext>) {
         group.oneMsg(.post, "uploadMedia") { _, context in try await upload(context: context) }
         group.oneMsg(.get, "retrieveMedia") { _, context in try await retrieve(context: context) }
         group.oneMsg(.delete, "media/:mediaId") { _, context in
@@ -31,8 +31,8 @@ struct MediaOperationsController: Sendable {
     }
 
     /// The file from a multipart part, a `data:` URI, or a URL the bridge downloads (`body` or `url`).
-    func upload(context: BridgeRequestContext) async throws -> UploadMediaReply {
-        let channel = try context.authenticatedChannel()
+    func upload(context: OneMsgRequestContext) async throws -> UploadMediaReply {
+        let channel = context.channel
         let fields = context.fields
         var reader = FieldReader(fields)
         var file: UploadedFile?
@@ -65,7 +65,7 @@ struct MediaOperationsController: Sendable {
                 field: file.fieldName,
                 rule: "is \(MediaTranslation.megabytes(file.size)); WhatsApp accepts \(kind.rawValue) files up to \(MediaTranslation.megabytes(kind.maxBytes))")]))
         }
-        let outcome = await cloud.uploadMedia(MediaUpload(file: file, mimeType: mime, kind: kind), channel: channel)
+        let outcome = await graph.uploadMedia(MediaUpload(file: file, mimeType: mime, kind: kind), channel: channel)
         metrics.recordUpstream(operation: "uploadMedia", outcome: SendController.outcomeLabel(outcome))
         switch outcome {
         case .success(let media): return UploadMediaReply(mediaId: media.id)
@@ -74,12 +74,12 @@ struct MediaOperationsController: Sendable {
     }
 
     /// Meta's facts about an uploaded file, with a signed bridge link in place of Meta's token-only URL.
-    func retrieve(context: BridgeRequestContext) async throws -> RetrieveMediaReply {
-        let channel = try context.authenticatedChannel()
+    func retrieve(context: OneMsgRequestContext) async throws -> RetrieveMediaReply {
+        let channel = context.channel
         var reader = FieldReader(context.fields)
         let id = reader.text("mediaId", required: true, maxLength: 256)
         guard let id else { throw BridgeError.invalid(ValidationError(reader.problems)) }
-        let outcome = await cloud.mediaInfo(id: id, channel: channel)
+        let outcome = await graph.mediaInfo(id: id, channel: channel)
         metrics.recordUpstream(operation: "retrieveMedia", outcome: SendController.outcomeLabel(outcome))
         switch outcome {
         case .success(let info):
@@ -90,9 +90,9 @@ struct MediaOperationsController: Sendable {
         }
     }
 
-    func delete(id: String, context: BridgeRequestContext) async throws -> ResultReply {
-        let channel = try context.authenticatedChannel()
-        let outcome = await cloud.deleteMedia(id: id, channel: channel)
+    func delete(id: String, context: OneMsgRequestContext) async throws -> ResultReply {
+        let channel = context.channel
+        let outcome = await graph.deleteMedia(id: id, channel: channel)
         metrics.recordUpstream(operation: "deleteMedia", outcome: SendController.outcomeLabel(outcome))
         if case .failure(let failure) = outcome { throw BridgeError.upstream(failure) }
         return .success

@@ -50,8 +50,7 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
         if let bodyTokenValue, bodyToken == nil, bodyTokenValue != .string("") {
             throw BridgeError.invalid(ValidationError([FieldProblem(field: "token", rule: "must be a string, not \(bodyTokenValue.kindName)")]))
         }
-        context.channel = channel
-        context.fields = Self.mergingQuery(request.uri.query, into: fields)
+        context.authentication = .init(channel: channel, fields: Self.mergingQuery(request.uri.query, into: fields))
         return try await next(request, context)
     }
 

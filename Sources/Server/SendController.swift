@@ -9,12 +9,12 @@ import Translation
 
 /// The 1MSG send operations: decode → validate → translate → one upstream call → reply → record.
 struct SendController: Sendable {
-    let cloud: CloudClient
+    let graph: any GraphAPI
     let store: any BridgeStore
     let metrics: BridgeMetrics
     let signal: DeliverySignal
 
-    func register(on group: RouterGroup<BridgeRequestContext>) {
+    func register(on group: RouterGroup<OneMsgRequestContext>) {
         for operation in SendOperation.allCases {
             group.oneMsg(.post, operation.rawValue) { _, context in
                 try await send(operation, context: context)
@@ -23,8 +23,8 @@ struct SendController: Sendable {
         group.oneMsg(.post, "readMessage") { _, context in try await readMessage(context: context) }
     }
 
-    func send(_ operation: SendOperation, context: BridgeRequestContext) async throws -> SendReply {
-        let channel = try context.authenticatedChannel()
+    func send(_ operation: SendOperation, context: OneMsgRequestContext) async throws -> SendReply {
+        let channel = context.channel
         var translated: SendOperation.Translated
         do {
             translated = try operation.translate(context.fields)
@@ -35,7 +35,7 @@ struct SendController: Sendable {
             context.logger.info("request adjusted for the Cloud API", metadata: ["operation": "\(operation.rawValue)", "note": "\(note)"])
         }
         if let upload = translated.upload {
-            switch await cloud.uploadMedia(upload, channel: channel) {
+            switch await graph.uploadMedia(upload, channel: channel) {
             case .success(let media):
                 metrics.recordUpstream(operation: "uploadMedia", outcome: "accepted")
                 translated = translated.withUploadedMedia(id: media.id)
@@ -46,7 +46,7 @@ struct SendController: Sendable {
                 return reply
             }
         }
-        let outcome = await cloud.sendMessage(translated.message, channel: channel)
+        let outcome = await graph.sendMessage(translated.message, channel: channel)
         let reply = ReplyTranslation.sendReply(outcome, recipient: translated.recipient)
         metrics.recordUpstream(operation: operation.rawValue, outcome: Self.outcomeLabel(outcome))
         if reply.sent, let id = reply.id {
@@ -75,14 +75,14 @@ struct SendController: Sendable {
     }
 
     /// `POST /readMessage`: `messageId` (or `msgId`) → Meta's read receipt; `typingIndicator` also shows "typing…".
-    func readMessage(context: BridgeRequestContext) async throws -> ResultReply {
-        let channel = try context.authenticatedChannel()
+    func readMessage(context: OneMsgRequestContext) async throws -> ResultReply {
+        let channel = context.channel
         var reader = FieldReader(context.fields)
         let field = context.fields["messageId"] == nil && context.fields["msgId"] != nil ? "msgId" : "messageId"
         let messageID = reader.text(field, required: true, maxLength: 256)
         let typing = reader.bool("typingIndicator") ?? false
         guard reader.problems.isEmpty, let messageID else { throw BridgeError.invalid(ValidationError(reader.problems)) }
-        let outcome = await cloud.markRead(.init(messageID: messageID, showsTypingIndicator: typing), channel: channel)
+        let outcome = await graph.markRead(.init(messageID: messageID, showsTypingIndicator: typing), channel: channel)
         metrics.recordUpstream(operation: "readMessage", outcome: Self.outcomeLabel(outcome))
         if case .failure(let failure) = outcome { throw BridgeError.upstream(failure) }
         return .success
@@ -112,12 +112,12 @@ extension UploadMediaReply: ResponseEncodable {}
 extension RetrieveMediaReply: ResponseEncodable {}
 extension ErrorReply: ResponseEncodable {}
 
-extension RouterGroup where Context == BridgeRequestContext {
+extension RouterGroup where Context == OneMsgRequestContext {
     /// Registers a 1MSG operation under both `/{channelId}/{operation}` and `/{operation}`.
     func oneMsg<Output: ResponseGenerator>(
         _ method: HTTPRequest.Method,
         _ operation: String,
-        handler: @escaping @Sendable (Request, BridgeRequestContext) async throws -> Output
+        handler: @escaping @Sendable (Request, OneMsgRequestContext) async throws -> Output
     ) {
         on(RouterPath(operation), method: method, use: handler)
         on(RouterPath(":channelId/\(operation)"), method: method, use: handler)

@@ -10,17 +10,17 @@ import Store
 struct SettingsController: Sendable {
     let store: any BridgeStore
 
-    func register(on group: RouterGroup<BridgeRequestContext>) {
-        group.oneMsg(.get, "settings") { _, context in try BridgeJSON.response(SettingsReply(try context.authenticatedChannel().settings)) }
+    func register(on group: RouterGroup<OneMsgRequestContext>) {
+        group.oneMsg(.get, "settings") { _, context in try BridgeJSON.response(SettingsReply(context.channel.settings)) }
         group.oneMsg(.post, "settings") { _, context in try await updateSettings(context: context) }
         group.oneMsg(.get, "webhook") { _, context in
-            try BridgeJSON.response(["webhookUrl": SettingsReply.webhookText(try context.authenticatedChannel().settings.webhookURLs)])
+            try BridgeJSON.response(["webhookUrl": SettingsReply.webhookText(context.channel.settings.webhookURLs)])
         }
         group.oneMsg(.post, "webhook") { _, context in try await setWebhook(context: context) }
     }
 
-    func updateSettings(context: BridgeRequestContext) async throws -> Response {
-        var channel = try context.authenticatedChannel()
+    func updateSettings(context: OneMsgRequestContext) async throws -> Response {
+        var channel = context.channel
         let request = try Self.decode(context.fields)
         let before = channel.settings
         if let urls = request.webhookURLs { channel.settings.webhookURLs = urls }
@@ -43,8 +43,8 @@ struct SettingsController: Sendable {
         return try BridgeJSON.response(reply)
     }
 
-    func setWebhook(context: BridgeRequestContext) async throws -> Response {
-        var channel = try context.authenticatedChannel()
+    func setWebhook(context: OneMsgRequestContext) async throws -> Response {
+        var channel = context.channel
         let request = try Self.decode(context.fields)
         guard let urls = request.webhookURLs else {
             throw BridgeError.invalid(ValidationError([FieldProblem(field: "webhookUrl", rule: "is required (\"\" clears the list)")]))

@@ -15,14 +15,14 @@ struct StatisticsController: Sendable {
     /// Statuses are selected by arrival; a day's margin keeps those that arrived late for their month.
     static let margin: TimeInterval = 86_400
 
-    func register(on group: RouterGroup<BridgeRequestContext>) {
+    func register(on group: RouterGroup<OneMsgRequestContext>) {
         group.oneMsg(.get, "statistics") { _, context in try await statistics(context: context) }
         group.oneMsg(.get, "extendedStatistics") { _, context in try await extended(context: context) }
     }
 
     /// `?date=mm.YYYY`, the current month when absent; a month without messages costs 0.
-    func statistics(context: BridgeRequestContext) async throws -> StatisticsReply {
-        let channel = try context.authenticatedChannel()
+    func statistics(context: OneMsgRequestContext) async throws -> StatisticsReply {
+        let channel = context.channel
         var reader = FieldReader(context.fields)
         var month = StatisticsMonth(containing: Date())
         if let text = reader.text("date") {
@@ -36,8 +36,8 @@ struct StatisticsController: Sendable {
     }
 
     /// One row per month for the last ``extendedMonths`` months, oldest first, zeros where nothing was sent.
-    func extended(context: BridgeRequestContext) async throws -> Response {
-        let channel = try context.authenticatedChannel()
+    func extended(context: OneMsgRequestContext) async throws -> Response {
+        let channel = context.channel
         let last = StatisticsMonth(containing: Date())
         var first = last
         for _ in 1..<Self.extendedMonths { first = first.previous }

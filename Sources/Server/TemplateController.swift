@@ -7,7 +7,7 @@ import Translation
 
 /// `GET /templates`, `POST /addTemplate` and `POST /removeTemplate` on the channel's business account.
 struct TemplateController: Sendable {
-    let cloud: CloudClient
+    let graph: any GraphAPI
     let uploader: HandleUploader
     let metrics: BridgeMetrics
     let catalog: TemplateCatalog
@@ -15,47 +15,42 @@ struct TemplateController: Sendable {
     /// The template fields `GET /templates` reads from Meta.
     static let fields = "id,name,language,status,category,components,rejected_reason"
 
-    func register(on group: RouterGroup<BridgeRequestContext>) {
+    func register(on group: RouterGroup<OneMsgRequestContext>) {
         group.oneMsg(.get, "templates") { _, context in try await templates(context: context) }
         group.oneMsg(.post, "addTemplate") { _, context in try await addTemplate(context: context) }
         group.oneMsg(.post, "removeTemplate") { _, context in try await removeTemplate(context: context) }
     }
 
-    func templates(context: BridgeRequestContext) async throws -> TemplatesReply {
-        let channel = try context.authenticatedChannel()
+    func templates(context: OneMsgRequestContext) async throws -> TemplatesReply {
+        let channel = context.channel
         let items = try await catalog.items(for: channel) { try await fetch(channel) }
         return try BridgeError.validating { try TemplateCatalogTranslation.page(items, fields: context.fields) }
     }
 
     /// Every page of Meta's list and the account's namespace, read side by side.
     func fetch(_ channel: ChannelRecord) async throws -> [TemplateItem] {
-        async let templates: Result<[CloudJSON], CloudCallFailure> = cloud.allPages(
-            "\(channel.wabaID)/message_templates", query: [("fields", Self.fields), ("limit", "100")], channel: channel)
-        async let account: Result<CloudBusinessAccount, CloudCallFailure> = cloud.get(
-            channel.wabaID, query: [("fields", "message_template_namespace")], channel: channel)
+        async let templates = graph.messageTemplates(fields: Self.fields, channel: channel)
+        async let account = graph.businessAccount(channel: channel)
         let list = try metrics.upstreamResult("listTemplates", changes: false, await templates)
         let namespace = try metrics.upstreamResult("templateNamespace", changes: false, await account).messageTemplateNamespace ?? ""
         return TemplateCatalogTranslation.items(list, namespace: namespace)
     }
 
-    func addTemplate(context: BridgeRequestContext) async throws -> AddTemplateReply {
-        let channel = try context.authenticatedChannel()
+    func addTemplate(context: OneMsgRequestContext) async throws -> AddTemplateReply {
+        let channel = context.channel
         let creation = try BridgeError.validating { try TemplateCatalogTranslation.creation(context.fields) }
         let template = creation.withHandles(try await uploader.handles(for: creation.uploads, channel: channel))
-        let created: CloudTemplateCreated = try metrics.upstreamResult(
-            "addTemplate", changes: true, await cloud.post("\(channel.wabaID)/message_templates", json: template, channel: channel))
+        let created = try metrics.upstreamResult("addTemplate", changes: true, await graph.createTemplate(template, channel: channel))
         await catalog.invalidate(channelID: channel.id)
         return AddTemplateReply(
             id: created.id, name: template["name"]?.text ?? "", language: template["language"]?.text ?? "",
             category: created.category ?? template["category"]?.text ?? "", status: created.status?.lowercased() ?? "pending")
     }
 
-    func removeTemplate(context: BridgeRequestContext) async throws -> ResultReply {
-        let channel = try context.authenticatedChannel()
+    func removeTemplate(context: OneMsgRequestContext) async throws -> ResultReply {
+        let channel = context.channel
         let name = try BridgeError.validating { try TemplateCatalogTranslation.removal(context.fields) }
-        let _: CloudSuccess = try metrics.upstreamResult(
-            "removeTemplate", changes: true,
-            await cloud.delete("\(channel.wabaID)/message_templates", query: [("name", name)], channel: channel))
+        _ = try metrics.upstreamResult("removeTemplate", changes: true, await graph.deleteTemplate(named: name, channel: channel))
         await catalog.invalidate(channelID: channel.id)
         return .success
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import SandboxMode
 import Server
 import Translation
 
@@ -61,7 +62,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let config = try makeConfiguration()
-        let app = try await buildApplication(config)
+        let app = try await buildApplication(
+            config, dependencies: BridgeDependencies(simulatedUpstream: config.sandbox ? SandboxUpstream() : nil))
         try await app.runService()
     }
 

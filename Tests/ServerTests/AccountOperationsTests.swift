@@ -64,7 +64,20 @@ struct AccountOperationCase: Sendable, CustomTestStringConvertible {
 
 @Suite("Account operations through the router")
 struct AccountOperationsTests {
-    /// Sends one request to channel alpha through the router, with the simulator upstream.
+    /// Sends one request to channel alpha through the router, with `graph` in place of Meta (no sockets).
+    static func send(
+        _ method: HTTPRequest.Method, _ operation: String, body: String? = nil, in world: TestWorld, graph: FakeGraphAPI,
+        configure: (inout BridgeConfiguration) -> Void = { _ in }
+    ) async throws -> TestResponse {
+        let app = try await world.bridge(graph: graph, configure: configure)
+        return try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/alpha/\(operation)\(operation.contains("?") ? "&" : "?")token=\(TestWorld.alphaToken)", method: method,
+                headers: [.contentType: "application/json"], body: body.map { ByteBuffer(string: $0) })
+        }
+    }
+
+    /// Sends one request to channel alpha through the router, with the simulator upstream over real sockets.
     static func send(
         _ method: HTTPRequest.Method, _ operation: String, body: String? = nil, in world: TestWorld,
         configure: @Sendable (inout BridgeConfiguration) -> Void = { _ in }
@@ -101,11 +114,9 @@ struct AccountOperationsTests {
     @Test("Meta refuses → Meta's code and advice, never a 500", arguments: AccountOperationCase.all)
     func refusal(_ operation: AccountOperationCase) async throws {
         let world = try await TestWorld.make()
-        for _ in 0..<operation.calls {
-            world.simulator.scriptNext(.error(
-                httpStatus: 401, CloudError(code: 190, message: "Error validating access token", details: nil, fbtraceID: "T")))
-        }
-        let response = try await Self.send(operation.method, operation.operation, body: operation.body, in: world)
+        let graph = FakeGraphAPI.refusingEverything(with: .meta(190, "Error validating access token", httpStatus: 401))
+        let response = try await Self.send(operation.method, operation.operation, body: operation.body, in: world, graph: graph)
+        #expect(graph.log.all.count == operation.calls, "\(graph.log.operations)")
         #expect(response.status == operation.refusedStatus, "\(response.text)")
         #expect(response.text.contains("190: The channel's Meta access token has expired or is invalid"), "\(response.text)")
         #expect(!response.text.contains("fbtrace"))
@@ -125,22 +136,24 @@ struct AccountOperationsTests {
         ])
     func validation(operation: String, body: String, problem: String) async throws {
         let world = try await TestWorld.make()
-        let response = try await Self.send(.post, operation, body: body, in: world)
+        let graph = FakeGraphAPI()
+        let response = try await Self.send(.post, operation, body: body, in: world, graph: graph)
         #expect(response.status == .badRequest)
         let error = try #require(response.json["error"] as? String)
         #expect(error.hasPrefix("Invalid request: ") && error.contains(problem), "\(error)")
-        #expect(world.simulator.requests.isEmpty)
+        #expect(graph.log.all.isEmpty)
     }
 
     @Test("POST /me with no updatable field → 422; phone alone is not updatable")
     func nothingToUpdate() async throws {
         let world = try await TestWorld.make()
+        let graph = FakeGraphAPI()
         for body in [#"{}"#, #"{"phone": "12020721369"}"#] {
-            let response = try await Self.send(.post, "me", body: body, in: world)
+            let response = try await Self.send(.post, "me", body: body, in: world, graph: graph)
             #expect(response.status == .unprocessableContent)
             #expect((response.json["error"] as? String)?.hasPrefix("Nothing to update") == true)
         }
-        #expect(world.simulator.requests.isEmpty)
+        #expect(graph.log.all.isEmpty)
     }
 
     @Test("POST /me: the label goes to Meta as its code; GET /me shows it back as the label")
@@ -166,10 +179,11 @@ struct AccountOperationsTests {
     func photoUpload() async throws {
         let world = try await TestWorld.make()
         let photo = #"{"photo": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="}"#
-        let refused = try await Self.send(.post, "me", body: photo, in: world)
+        let graph = FakeGraphAPI()
+        let refused = try await Self.send(.post, "me", body: photo, in: world, graph: graph)
         #expect(refused.status == .badRequest)
         #expect((refused.json["error"] as? String)?.contains("channel update --id alpha --app-id") == true, "\(refused.text)")
-        #expect(world.simulator.requests.isEmpty)
+        #expect(graph.log.all.isEmpty)
 
         var settings = TestWorld.alpha.settings
         settings.metaAppID = "424242"
@@ -196,15 +210,12 @@ struct AccountOperationsTests {
             #expect(response.json["status"] as? String == expected, "\(meta): \(response.text)")
             #expect(response.json["accountStatus"] as? String == meta)
         }
-        var config = world.configuration(graphURL: "http://127.0.0.1:9")
-        config.upstreamConnectTimeout = .seconds(1)
-        let app = try await buildApplication(config)
-        try await app.test(.router) { client in
-            let response = try await client.execute(uri: "/alpha/status?token=\(TestWorld.alphaToken)", method: .get)
-            #expect(response.status == .ok)
-            #expect(response.json["status"] as? String == "disconnected")
-            #expect((response.json["reason"] as? String)?.contains("could not be reached") == true, "\(response.text)")
-        }
+        var unreachable = FakeGraphAPI()
+        unreachable.onPhoneNumber = { _ in .failure(.unreachable(reason: "connection refused")) }
+        let response = try await Self.send(.get, "status", in: world, graph: unreachable)
+        #expect(response.status == .ok)
+        #expect(response.json["status"] as? String == "disconnected")
+        #expect((response.json["reason"] as? String)?.contains("could not be reached") == true, "\(response.text)")
     }
 
     @Test("GET /templates reads every page, lower-cases status, adds the namespace, and serves from the cache until a change")
@@ -261,12 +272,16 @@ struct AccountOperationsTests {
     @Test("GET /outputIP answers the configured egress address, or says how to configure it")
     func outputIP() async throws {
         let world = try await TestWorld.make()
-        let unset = try await Self.send(.get, "outputIP", in: world)
+        let graph = FakeGraphAPI()
+        let unset = try await Self.send(.get, "outputIP", in: world, graph: graph)
         #expect(unset.status == .notFound)
         #expect((unset.json["error"] as? String)?.contains("--egress-ip") == true)
-        let set = try await Self.send(.get, "outputIP", in: world) { $0.egressIP = "203.0.113.7" }
+        let app = try await world.bridge(graph: graph) { $0.egressIP = "203.0.113.7" }
+        let set = try await app.test(.router) { client in
+            try await client.execute(uri: "/alpha/outputIP?token=\(TestWorld.alphaToken)", method: .get)
+        }
         #expect(set.json["result"] as? String == "203.0.113.7")
-        #expect(world.simulator.requests.isEmpty)
+        #expect(graph.log.all.isEmpty)
     }
 
     @Test("blockUser → the user is on Meta's block list and in GET /blockedUsers; unblockUser takes them off")
@@ -298,6 +313,7 @@ struct AccountOperationsTests {
     @Test("GET /statistics and /extendedStatistics count stored status pricing with the configured prices; empty months are zeros")
     func statistics() async throws {
         let world = try await TestWorld.make()
+        let graph = FakeGraphAPI()
         let month = StatisticsMonth(containing: Date()).oneMsgDate
         let store = try world.store()
         for (id, category) in [("wamid.S1", "marketing"), ("wamid.S2", "utility"), ("wamid.S3", "service")] {
@@ -306,24 +322,24 @@ struct AccountOperationsTests {
                 payload: Array("{}".utf8), receivedAt: Date(),
                 statuses: [StatusCommit(channelID: "alpha", messageID: id, status: "delivered", rank: 2, raw: Array(raw.utf8), event: nil)]))
         }
-        let prices: @Sendable (inout BridgeConfiguration) -> Void = { $0.prices = PriceTable(prices: ["marketing": 0.0625, "utility": 0.0075]) }
-        let current = try await Self.send(.get, "statistics?date=\(month)", in: world, configure: prices)
+        let prices: (inout BridgeConfiguration) -> Void = { $0.prices = PriceTable(prices: ["marketing": 0.0625, "utility": 0.0075]) }
+        let current = try await Self.send(.get, "statistics?date=\(month)", in: world, graph: graph, configure: prices)
         #expect(current.json["date"] as? String == month)
         #expect(current.json["templates_cost"] as? Double == 0.07, "\(current.text)")
-        let empty = try await Self.send(.get, "statistics?date=01.2001", in: world, configure: prices)
+        let empty = try await Self.send(.get, "statistics?date=01.2001", in: world, graph: graph, configure: prices)
         #expect(empty.status == .ok)
         #expect(empty.json["templates_cost"] as? Double == 0)
-        let invalid = try await Self.send(.get, "statistics?date=2001-01", in: world)
+        let invalid = try await Self.send(.get, "statistics?date=2001-01", in: world, graph: graph)
         #expect(invalid.status == .badRequest)
         #expect((invalid.json["error"] as? String)?.contains("date: must be a month as mm.YYYY") == true)
-        let extended = try await Self.send(.get, "extendedStatistics", in: world, configure: prices)
+        let extended = try await Self.send(.get, "extendedStatistics", in: world, graph: graph, configure: prices)
         let rows = try #require(Self.json(extended) as? [[String: Any]])
         #expect(rows.count == 12)
         #expect(rows.last?["quantity"] as? Int == 3)
         #expect(rows.last?["business_initiated_paid_quantity"] as? Int == 2)
         #expect(rows.last?["user_initiated_quantity"] as? Int == 1)
         #expect(rows.first?["quantity"] as? Int == 0)
-        #expect(world.simulator.requests.isEmpty)
+        #expect(graph.log.all.isEmpty)
     }
 
     @Test("Meta's refusals keep their meaning: a duplicate template is the client's 400, a rate limit 429, a bad token 502")
@@ -335,13 +351,11 @@ struct AccountOperationsTests {
             in: world)
         #expect(duplicate.status == .badRequest, "\(duplicate.text)")
         #expect((duplicate.json["error"] as? String)?.hasPrefix("100: ") == true)
-        for _ in 0..<2 {
-            world.simulator.scriptNext(.error(httpStatus: 400, CloudError(code: 80007, message: "(#80007) Rate limit hit", fbtraceID: "T")))
-        }
-        let limited = try await Self.send(.get, "me", in: world)
+        let limited = try await Self.send(
+            .get, "me", in: world, graph: .refusingEverything(with: .meta(80007, "(#80007) Rate limit hit")))
         #expect(limited.status == .tooManyRequests, "\(limited.text)")
-        world.simulator.scriptNext(.error(httpStatus: 400, CloudError(code: 190, message: "(#190) Token expired", fbtraceID: "T")))
-        let token = try await Self.send(.get, "commerce", in: world)
+        let token = try await Self.send(
+            .get, "commerce", in: world, graph: .refusingEverything(with: .meta(190, "(#190) Token expired")))
         #expect(token.status == .badGateway, "\(token.text)")
     }
 

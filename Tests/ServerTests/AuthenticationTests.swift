@@ -12,7 +12,7 @@ struct AuthenticationTests {
     @Test("no token → 401 in 1MSG's words")
     func noToken() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let response = try await client.post("/alpha/sendMessage", Self.sendBody)
             #expect(response.status == .unauthorized)
@@ -21,13 +21,12 @@ struct AuthenticationTests {
             let unscoped = try await client.post("/sendMessage", Self.sendBody)
             #expect(unscoped.status == .unauthorized)
         }
-        #expect(world.simulator.requests.isEmpty)
     }
 
     @Test("wrong token → 401 with the token masked")
     func wrongToken() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let response = try await client.post("/alpha/sendMessage?token=not-the-right-token", Self.sendBody)
             #expect(response.status == .unauthorized)
@@ -39,7 +38,7 @@ struct AuthenticationTests {
     @Test("the token of another channel is refused, and so is an unknown channel")
     func foreignToken() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let foreign = try await client.post("/alpha/sendMessage?token=\(TestWorld.betaToken)", Self.sendBody)
             #expect(foreign.status == .unauthorized)
@@ -52,7 +51,7 @@ struct AuthenticationTests {
     @Test("a body token that is not a string is refused, naming the field, even beside a good query token")
     func nonStringBodyToken() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let response = try await client.post(
                 "/alpha/sendMessage?token=\(TestWorld.alphaToken)", #"{"token":42,"phone":"12020721369","body":"hi"}"#,
@@ -72,18 +71,18 @@ struct AuthenticationTests {
     ] as [(String, String, [String: String], String, String)])
     func accepted(name: String, uri: String, headers: [String: String], body: String, contentType: String) async throws {
         let world = try await TestWorld.make()
-        try await world.withSimulator { graphURL in
-            let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
-                var fields = HTTPFields()
-                for (key, value) in headers { fields[HTTPField.Name(key)!] = value }
-                let response = try await client.post(uri, body, contentType: contentType, headers: fields)
-                #expect(response.status == .ok, "\(name): \(response.text)")
-                #expect(response.json["sent"] as? Bool == true, "\(name): \(response.text)")
-            }
+        let graph = FakeGraphAPI.acceptingMessages()
+        let app = try await world.bridge(graph: graph)
+        try await app.test(.router) { client in
+            var fields = HTTPFields()
+            for (key, value) in headers { fields[HTTPField.Name(key)!] = value }
+            let response = try await client.post(uri, body, contentType: contentType, headers: fields)
+            #expect(response.status == .ok, "\(name): \(response.text)")
+            #expect(response.json["sent"] as? Bool == true, "\(name): \(response.text)")
         }
-        let upstream = try #require(world.simulator.requests.first)
-        #expect(upstream.authorization == "Bearer \(TestWorld.alpha.accessToken)")
-        #expect(!String(decoding: upstream.body, as: UTF8.self).contains("token"), "the 1MSG token must not travel upstream")
+        let upstream = try #require(graph.log.all.first)
+        #expect(upstream.channelID == "alpha")
+        let sent = String(decoding: try JSONEncoder().encode(upstream.json), as: UTF8.self)
+        #expect(!sent.contains("token"), "the 1MSG token must not travel upstream")
     }
 }

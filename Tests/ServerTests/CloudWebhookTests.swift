@@ -22,7 +22,7 @@ struct CloudWebhookTests {
     @Test("the hub.challenge handshake answers a known verify token and refuses others")
     func handshake() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let ok = try await client.execute(
                 uri: "/cloud/webhook?hub.mode=subscribe&hub.verify_token=beta-verify-token&hub.challenge=1158201444", method: .get)
@@ -39,7 +39,7 @@ struct CloudWebhookTests {
     @Test("a signed delivery is committed before the 200; a bad or missing signature gets 401 and changes nothing")
     func signatures() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
         let body = try Self.statusPayload()
         try await app.test(.router) { client in
             func post(_ signature: String?) async throws -> TestResponse {
@@ -62,7 +62,7 @@ struct CloudWebhookTests {
     @Test("a payload for an unknown number, signed by one of our apps, is kept and answered 200")
     func unknownNumber() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
         let body = try Self.statusPayload(phoneNumberID: "999")
         try await app.test(.router) { client in
             let response = try await client.execute(
@@ -74,13 +74,23 @@ struct CloudWebhookTests {
         #expect(try await world.store().recentInboundPayloads(limit: 10).count == 1)
     }
 
-    @Test("a body that is not a webhook payload → 400")
+    @Test("the signature is checked over the raw bytes before decoding: unsigned garbage → 401, signed garbage → 400")
     func malformed() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
+        let garbage = Array("{not json".utf8)
         try await app.test(.router) { client in
-            let response = try await client.post("/cloud/webhook", "{not json", contentType: "application/json")
-            #expect(response.status == .badRequest)
+            let unsigned = try await client.post("/cloud/webhook", "{not json", contentType: "application/json")
+            #expect(unsigned.status == .unauthorized)
+            let signed = try await client.execute(
+                uri: "/cloud/webhook", method: .post,
+                headers: [
+                    .contentType: "application/json",
+                    HTTPField.Name("X-Hub-Signature-256")!: WebhookSignature.header(for: garbage, appSecret: TestWorld.beta.appSecret),
+                ],
+                body: ByteBuffer(bytes: garbage))
+            #expect(signed.status == .badRequest)
         }
+        #expect(try await world.store().recentInboundPayloads(limit: 10).isEmpty)
     }
 }

@@ -45,7 +45,7 @@ struct DeliveryLiveTests {
         let receiver = WebhookReceiver()
         try await receiver.run { hook in
             try await Self.configure(world, hook: hook)
-            let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+            let app = try await world.bridge(graph: FakeGraphAPI())
             try await app.test(.live) { client in
                 let answer = try await client.postSigned(Self.textMessage(id: "wamid.IN1", text: "Hello")).status
                 #expect(answer == .ok)
@@ -95,7 +95,7 @@ struct DeliveryLiveTests {
         let receiver = WebhookReceiver()
         try await receiver.run { hook in
             try await Self.configure(world, hook: hook)
-            let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+            let app = try await world.bridge(graph: FakeGraphAPI())
             try await app.test(.live) { client in
                 let forged = try await client.postSigned(Self.textMessage(id: "wamid.FORGED", text: "x"), secret: "not-the-secret")
                 #expect(forged.status == .unauthorized)
@@ -148,7 +148,7 @@ struct DeliveryLiveTests {
         let receiver = WebhookReceiver()
         try await receiver.run { hook in
             try await Self.configure(world, hook: hook, ackNotificationsOn: false)
-            let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+            let app = try await world.bridge(graph: FakeGraphAPI())
             try await app.test(.live) { client in
                 let answer = try await client.postSigned(Self.status(id: "wamid.OFF", "delivered")).status
                 #expect(answer == .ok)

@@ -21,7 +21,7 @@ struct HookSettingsLiveTests {
         let receiver = WebhookReceiver()
         try await receiver.run { hook in
             try await DeliveryLiveTests.configure(world, hook: hook)
-            let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+            let app = try await world.bridge(graph: FakeGraphAPI())
             try await app.test(.live) { client in
                 try await Self.set(#"{"rawHooks": true}"#, expectUpdate: ["rawHooks": true], client: client)
                 let answer = try await client.postSigned(DeliveryLiveTests.textMessage(id: "wamid.RAW1", text: "Hi raw")).status

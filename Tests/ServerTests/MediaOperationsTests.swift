@@ -126,27 +126,25 @@ struct MediaOperationsTests {
     func sendFileLimitsAndUploadRefusal() async throws {
         let world = try await TestWorld.make()
         let big = Data(repeating: 0x41, count: 5 * 1024 * 1024 + 1).base64EncodedString()
-        try await world.withSimulator { graphURL in
-            let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
-                let tooBig = try await client.post(
-                    "/alpha/sendFile?\(Self.token)", #"{"phone": "12020721369", "body": "data:image/jpeg;base64,\#(big)"}"#,
-                    contentType: "application/json")
-                #expect(tooBig.status == .badRequest)
-                #expect(tooBig.json["error"] as? String
-                    == "Invalid request: body: is 5.0 MB; WhatsApp accepts image files up to 5 MB")
-                #expect(world.simulator.requests.isEmpty)
+        let graph = FakeGraphAPI.refusingEverything(with: .meta(131053, "(#131053) Media upload error"))
+        let app = try await world.bridge(graph: graph)
+        try await app.test(.router) { client in
+            let tooBig = try await client.post(
+                "/alpha/sendFile?\(Self.token)", #"{"phone": "12020721369", "body": "data:image/jpeg;base64,\#(big)"}"#,
+                contentType: "application/json")
+            #expect(tooBig.status == .badRequest)
+            #expect(tooBig.json["error"] as? String
+                == "Invalid request: body: is 5.0 MB; WhatsApp accepts image files up to 5 MB")
+            #expect(graph.log.all.isEmpty)
 
-                world.simulator.scriptNext(.error(httpStatus: 400, .init(code: 131053, message: "(#131053) Media upload error")))
-                let refused = try await client.post(
-                    "/alpha/sendFile?\(Self.token)",
-                    #"{"phone": "12020721369", "body": "data:image/png;base64,\#(Data(Self.png).base64EncodedString())"}"#,
-                    contentType: "application/json")
-                #expect(refused.json["sent"] as? Bool == false)
-                #expect((refused.json["message"] as? String)?.hasPrefix("The file upload failed, so nothing was sent. 131053: ") == true)
-            }
+            let refused = try await client.post(
+                "/alpha/sendFile?\(Self.token)",
+                #"{"phone": "12020721369", "body": "data:image/png;base64,\#(Data(Self.png).base64EncodedString())"}"#,
+                contentType: "application/json")
+            #expect(refused.json["sent"] as? Bool == false)
+            #expect((refused.json["message"] as? String)?.hasPrefix("The file upload failed, so nothing was sent. 131053: ") == true)
         }
-        #expect(Self.split(world.simulator.requests).messages.isEmpty)
+        #expect(graph.log.operations == ["uploadMedia"], "no message is sent after a refused upload")
     }
 
     @Test(".live: uploadMedia → mediaId; retrieveMedia → a bridge link that downloads it; DELETE and POST /deleteMedia")

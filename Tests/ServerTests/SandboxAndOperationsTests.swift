@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import SandboxMode
 import Server
 import Testing
 
@@ -14,7 +15,7 @@ struct SandboxAndOperationsTests {
         var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
         config.sandbox = true
         config.sandboxStatusDelay = .milliseconds(10)
-        let app = try await buildApplication(config)
+        let app = try await buildApplication(config, dependencies: BridgeDependencies(simulatedUpstream: SandboxUpstream()))
         try await app.test(.live) { client in
             #expect(await eventually { logs.text.contains("curl -X POST") })
             let banner = try #require(logs.text.components(separatedBy: "\n").first { $0.contains("curl -X POST") })
@@ -46,7 +47,7 @@ struct SandboxAndOperationsTests {
         let receiver = WebhookReceiver()
         var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
         config.sandbox = true
-        let app = try await buildApplication(config)
+        let app = try await buildApplication(config, dependencies: BridgeDependencies(simulatedUpstream: SandboxUpstream()))
         try await receiver.run { hook in
             try await app.test(.live) { _ in
                 #expect(await eventually { logs.text.contains("/sandbox/inbound") })
@@ -80,7 +81,7 @@ struct SandboxAndOperationsTests {
             let logs = LogCapture()
             var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
             config.sandbox = true
-            let app = try await buildApplication(config)
+            let app = try await buildApplication(config, dependencies: BridgeDependencies(simulatedUpstream: SandboxUpstream()))
             try await app.test(.live) { _ in
                 #expect(await eventually { logs.text.contains("token=") })
             }
@@ -128,7 +129,7 @@ struct SandboxAndOperationsTests {
                     "/sendMessage", "phone=12020721369&body=hi", headers: [.authorization: "Bearer \(TestWorld.alphaToken)"])
                 _ = try await client.post(
                     "/alpha/sendMessage", #"{"token":"\#(TestWorld.betaToken)","phone":"1","body":""}"#, contentType: "application/json")
-                world.simulator.scriptNext(.error(httpStatus: 401, .init(code: 190, message: "Invalid OAuth access token")))
+                world.probe.scriptNext(.error(httpStatus: 401, .init(code: 190, message: "Invalid OAuth access token")))
                 _ = try await client.post("/alpha/sendMessage?token=\(TestWorld.alphaToken)", "phone=12020721369&body=hi")
             }
         }

@@ -13,26 +13,23 @@ struct SendMessageTests {
     @Test("invalid input → 400 naming every problem, and nothing goes upstream")
     func validation() async throws {
         let world = try await TestWorld.make()
-        try await world.withSimulator { graphURL in
-            let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
-                let empty = try await client.post(Self.uri, "", contentType: "application/json")
-                #expect(empty.status == .badRequest)
-                #expect(empty.json["error"] as? String
-                    == "Invalid request: phone: is required when chatId is not set (send phone or chatId); body: is required")
+        let app = try await world.bridge(graph: FakeGraphAPI())
+        try await app.test(.router) { client in
+            let empty = try await client.post(Self.uri, "", contentType: "application/json")
+            #expect(empty.status == .badRequest)
+            #expect(empty.json["error"] as? String
+                == "Invalid request: phone: is required when chatId is not set (send phone or chatId); body: is required")
 
-                let bad = try await client.post(Self.uri, #"{"phone":"12","body":"x","quotedMsgId":"a b"}"#, contentType: "application/json")
-                #expect(bad.status == .badRequest)
-                let message = try #require(bad.json["error"] as? String)
-                #expect(message.contains("phone: must be an international number"))
-                #expect(message.contains("quotedMsgId:"))
+            let bad = try await client.post(Self.uri, #"{"phone":"12","body":"x","quotedMsgId":"a b"}"#, contentType: "application/json")
+            #expect(bad.status == .badRequest)
+            let message = try #require(bad.json["error"] as? String)
+            #expect(message.contains("phone: must be an international number"))
+            #expect(message.contains("quotedMsgId:"))
 
-                let broken = try await client.post(Self.uri, #"{"phone": "#, contentType: "application/json")
-                #expect(broken.status == .badRequest)
-                #expect(broken.json["error"] as? String == "Invalid request body: the body is not valid JSON")
-            }
+            let broken = try await client.post(Self.uri, #"{"phone": "#, contentType: "application/json")
+            #expect(broken.status == .badRequest)
+            #expect(broken.json["error"] as? String == "Invalid request body: the body is not valid JSON")
         }
-        #expect(world.simulator.requests.isEmpty)
     }
 
     @Test("a body over the limit → 413 with the limit named")
@@ -91,7 +88,7 @@ struct SendMessageTests {
     ])
     func metaRefusals(httpStatus: Int, code: Int, message: String, phrase: String) async throws {
         let world = try await TestWorld.make()
-        world.simulator.scriptNext(.error(
+        world.probe.scriptNext(.error(
             httpStatus: httpStatus,
             CloudError(code: code, message: message, details: code == 100 ? "Parameter 'to' is invalid" : nil, fbtraceID: "Atrace")))
         try await world.withSimulator { graphURL in
@@ -113,7 +110,7 @@ struct SendMessageTests {
     @Test(".live: a non-JSON upstream answer → sent:false saying the outcome is unknown")
     func garbage() async throws {
         let world = try await TestWorld.make()
-        world.simulator.scriptNext(.garbage(httpStatus: 502))
+        world.probe.scriptNext(.garbage(httpStatus: 502))
         try await world.withSimulator { graphURL in
             let app = try await buildApplication(world.configuration(graphURL: graphURL))
             try await app.test(.live) { client in

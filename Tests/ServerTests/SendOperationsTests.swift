@@ -2,7 +2,6 @@ import Cloud
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Sandbox
 import Server
 import Testing
 
@@ -71,30 +70,29 @@ struct SendOperationCase: Sendable, CustomTestStringConvertible {
 
 @Suite("Every send operation through the router")
 struct SendOperationsTests {
-    /// POSTs a JSON body to the operation on channel alpha, through the router, with the simulator upstream.
-    static func post(_ body: String, to operation: SendOperationCase, in world: TestWorld) async throws -> TestResponse {
-        try await world.withSimulator { graphURL in
-            let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            return try await app.test(.router) { client in
-                try await client.post(
-                    "/alpha/\(operation.operation)?token=\(TestWorld.alphaToken)", body, contentType: "application/json")
-            }
+    /// POSTs a JSON body to the operation on channel alpha, through the router, with `graph` in place of Meta.
+    static func post(
+        _ body: String, to operation: SendOperationCase, in world: TestWorld, graph: FakeGraphAPI
+    ) async throws -> TestResponse {
+        let app = try await world.bridge(graph: graph)
+        return try await app.test(.router) { client in
+            try await client.post("/alpha/\(operation.operation)?token=\(TestWorld.alphaToken)", body, contentType: "application/json")
         }
     }
 
     @Test("valid → sent:true and one Cloud message of the right type", arguments: SendOperationCase.all)
     func success(_ operation: SendOperationCase) async throws {
         let world = try await TestWorld.make()
-        let response = try await Self.post(operation.valid, to: operation, in: world)
+        let graph = FakeGraphAPI.acceptingMessages()
+        let response = try await Self.post(operation.valid, to: operation, in: world, graph: graph)
         #expect(response.status == .ok)
         #expect(response.json["sent"] as? Bool == true, "\(response.text)")
-        #expect((response.json["id"] as? String)?.hasPrefix("wamid.") == true)
-        let requests = world.simulator.requests
-        #expect(requests.count == 1)
-        let body = try #require(requests.first?.json as? [String: Any])
-        #expect(body["type"] as? String == operation.cloudType)
+        #expect(response.json["id"] as? String == "wamid.FAKE1")
+        #expect(graph.log.operations == ["sendMessage"])
+        let body = try #require(graph.log.all.first?.json)
+        #expect(body["type"]?.text == operation.cloudType)
         if let interactiveType = operation.interactiveType {
-            #expect((body["interactive"] as? [String: Any])?["type"] as? String == interactiveType)
+            #expect(body["interactive"]?["type"]?.text == interactiveType)
         }
         let history = try await world.store().messages(channelID: "alpha")
         #expect(history.count == 1)
@@ -103,21 +101,21 @@ struct SendOperationsTests {
     @Test("invalid → 400 naming the field and the rule; nothing goes upstream", arguments: SendOperationCase.all)
     func validation(_ operation: SendOperationCase) async throws {
         let world = try await TestWorld.make()
-        let response = try await Self.post(operation.invalid, to: operation, in: world)
+        let graph = FakeGraphAPI()
+        let response = try await Self.post(operation.invalid, to: operation, in: world, graph: graph)
         #expect(response.status == .badRequest)
         let error = try #require(response.json["error"] as? String)
         #expect(error.hasPrefix("Invalid request: "))
         #expect(error.contains(operation.problem), "\(error)")
-        #expect(world.simulator.requests.isEmpty)
+        #expect(graph.log.all.isEmpty)
     }
 
     @Test("Meta refuses → HTTP 200, sent:false, Meta's code and advice", arguments: SendOperationCase.all)
     func refusal(_ operation: SendOperationCase) async throws {
         let world = try await TestWorld.make()
-        world.simulator.scriptNext(.error(
-            httpStatus: 400,
-            CloudError(code: 131047, message: "(#131047) Re-engagement message", details: "More than 24 hours", fbtraceID: "T")))
-        let response = try await Self.post(operation.valid, to: operation, in: world)
+        let graph = FakeGraphAPI.refusingEverything(
+            with: .meta(131047, "(#131047) Re-engagement message", details: "More than 24 hours"))
+        let response = try await Self.post(operation.valid, to: operation, in: world, graph: graph)
         #expect(response.status == .ok)
         #expect(response.json["sent"] as? Bool == false)
         #expect((response.json["message"] as? String)?.hasPrefix("131047: ") == true)
@@ -127,23 +125,20 @@ struct SendOperationsTests {
     @Test("readMessage → Meta's read receipt with the typing indicator; {result: success}")
     func readMessage() async throws {
         let world = try await TestWorld.make()
-        try await world.withSimulator { graphURL in
-            let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
-                let uri = "/alpha/readMessage?token=\(TestWorld.alphaToken)"
-                let read = try await client.post(uri, "msgId=wamid.IN1&typingIndicator=True")
-                #expect(read.status == .ok)
-                #expect(read.json["result"] as? String == "success")
-                let missing = try await client.post(uri, "", contentType: "application/json")
-                #expect(missing.status == .badRequest)
-                #expect(missing.json["error"] as? String == "Invalid request: messageId: is required")
-            }
+        let graph = FakeGraphAPI.acceptingMessages()
+        let app = try await world.bridge(graph: graph)
+        try await app.test(.router) { client in
+            let uri = "/alpha/readMessage?token=\(TestWorld.alphaToken)"
+            let read = try await client.post(uri, "msgId=wamid.IN1&typingIndicator=True")
+            #expect(read.status == .ok)
+            #expect(read.json["result"] as? String == "success")
+            let missing = try await client.post(uri, "", contentType: "application/json")
+            #expect(missing.status == .badRequest)
+            #expect(missing.json["error"] as? String == "Invalid request: messageId: is required")
         }
-        let body = try #require(world.simulator.requests.first?.json as? [String: Any])
-        let expected: [String: Any] = [
+        let expected: CloudJSON = [
             "messaging_product": "whatsapp", "status": "read", "message_id": "wamid.IN1", "typing_indicator": ["type": "text"],
         ]
-        #expect(NSDictionary(dictionary: body).isEqual(to: expected))
-        #expect(world.simulator.requests.count == 1)
+        #expect(graph.log.all.map(\.json) == [expected])
     }
 }

@@ -11,7 +11,7 @@ struct SettingsTests {
     @Test("settings read, change field by field with an update object, and validate URLs")
     func settings() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let initial = try await client.execute(uri: "/alpha/settings?token=\(Self.token)", method: .get)
             #expect(initial.status == .ok)
@@ -55,7 +55,7 @@ struct SettingsTests {
     @Test("POST /webhook answers {set, message}; GET /webhook reads it back")
     func webhook() async throws {
         let world = try await TestWorld.make()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:9"))
+        let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let first = try await client.post("/alpha/webhook?token=\(Self.token)", #"{"webhookUrl":"https://bin.test/1f9aj261"}"#, contentType: "application/json")
             #expect(first.json["set"] as? Bool == true)

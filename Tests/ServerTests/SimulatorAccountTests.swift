@@ -356,7 +356,7 @@ struct SimulatorAccountTests {
             #expect(state.requests.last?.query == "limit=5&name=hello_world")
             #expect(state.requests.last?.path == "/v23.0/2001/message_templates")
 
-            state.scriptNext(.error(httpStatus: 503, CloudError(code: 2, message: "(#2) Service temporarily unavailable")))
+            state.probe?.scriptNext(.error(httpStatus: 503, CloudError(code: 2, message: "(#2) Service temporarily unavailable")))
             let scripted = try await graph.call("GET", "/v23.0/1001/whatsapp_commerce_settings")
             #expect(scripted.status == 503 && scripted.error["code"] as? Int == 2)
 

@@ -26,6 +26,8 @@ struct TestWorld: Sendable {
 
     let databasePath: String
     let simulator: SimulatorState
+    /// What the simulator received, and the answers a test scripts for it.
+    let probe: SimulatorProbe
 
     /// A fresh database holding both channels, and a simulator that knows both numbers.
     static func make() async throws -> TestWorld {
@@ -35,12 +37,13 @@ struct TestWorld: Sendable {
         try await store.migrate()
         try await store.addChannel(alpha)
         try await store.addChannel(beta)
+        let probe = SimulatorProbe()
         let simulator = SimulatorState(numbers: [alpha, beta].map {
             SimulatedNumber(
                 phoneNumberID: $0.phoneNumberID, displayPhoneNumber: "1555000\($0.phoneNumberID)", wabaID: $0.wabaID,
                 accessToken: $0.accessToken, appSecret: $0.appSecret)
-        })
-        return TestWorld(databasePath: path, simulator: simulator)
+        }, probe: probe)
+        return TestWorld(databasePath: path, simulator: simulator, probe: probe)
     }
 
     /// A second handle on the bridge's database, to check what it recorded.
@@ -60,6 +63,15 @@ struct TestWorld: Sendable {
         config.logHandlerFactory = { label in capture.handler(label: label) }
         config.announce = { capture.announce($0) }
         return config
+    }
+
+    /// The bridge on this world's database with `graph` in place of Meta: for `.router` tests, no sockets.
+    func bridge(
+        graph: FakeGraphAPI, logs: LogCapture? = nil, configure: (inout BridgeConfiguration) -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        var config = configuration(graphURL: "http://graph.invalid", logs: logs)
+        configure(&config)
+        return try await buildApplication(config, dependencies: BridgeDependencies(graph: graph))
     }
 
     /// Runs the simulator on a free port for the duration of `body`.

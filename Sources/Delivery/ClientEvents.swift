@@ -4,16 +4,19 @@ import OneMsg
 import Store
 import Translation
 
-/// Turns 1MSG events into outbox entries for a channel, applying the channel's settings.
-enum ClientEvents {
-    static let encoder: JSONEncoder = {
+/// The inbound policy: which 1MSG events a channel's webhook URLs get, as outbox entries, given the channel's
+/// settings (`ackNotificationsOn`, read as `viewed`, `rawHooks`, `guaranteedHooks`) and Meta's routing by
+/// `phone_number_id`. Pure: no I/O, tested by table tests in DeliveryTests.
+public enum ClientEvents {
+    /// The encoder of every event body: sorted keys, `/` not escaped.
+    public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return encoder
     }()
 
     /// A `messages` webhook with one item; `nil` when the channel has no webhook URL.
-    static func queued(_ event: MessageEvent, channel: ChannelRecord) throws -> QueuedEvent? {
+    public static func queued(_ event: MessageEvent, channel: ChannelRecord) throws -> QueuedEvent? {
         guard !channel.settings.webhookURLs.isEmpty else { return nil }
         let body = try encoder.encode(MessagesWebhook(instanceId: channel.id, messages: [event]))
         return QueuedEvent(channel: channel, chatID: event.chatId, body: body)
@@ -21,7 +24,7 @@ enum ClientEvents {
 
     /// An `ack` webhook with one item; `nil` when acks are off or there is no webhook URL.
     /// `read` becomes `viewed` for channels that ask for 1MSG 2.39's wording.
-    static func queued(_ ack: AckEvent, channel: ChannelRecord) throws -> QueuedEvent? {
+    public static func queued(_ ack: AckEvent, channel: ChannelRecord) throws -> QueuedEvent? {
         guard channel.settings.ackNotificationsOn, !channel.settings.webhookURLs.isEmpty else { return nil }
         var ack = ack
         if channel.settings.readAckAsViewed, ack.status == "read" { ack.status = "viewed" }
@@ -43,7 +46,7 @@ enum ClientEvents {
     }
 
     /// The `messages` item 1MSG pushes for a message sent through the API (`fromMe` true, `self` 1).
-    static func echo(of sent: SendOperation.Translated, id: String, channel: ChannelRecord, time: Date) -> MessageEvent {
+    public static func echo(of sent: SendOperation.Translated, id: String, channel: ChannelRecord, time: Date) -> MessageEvent {
         let business = channel.settings.displayPhoneNumber.map { "\($0)@c.us" } ?? ""
         return MessageEvent(
             id: id, body: sent.historyBody, fromMe: true, selfFlag: 1, isForwarded: false, author: business,
@@ -53,7 +56,7 @@ enum ClientEvents {
     }
 
     /// Everything one verified Meta delivery produces, ready to commit in one transaction.
-    static func inboundCommit(
+    public static func inboundCommit(
         payload: CloudWebhookPayload, raw: [UInt8], channels: [String: ChannelRecord], receivedAt: Date,
         mediaURL: (ChannelRecord, InboundMedia) -> String
     ) throws -> InboundCommit {
@@ -113,7 +116,7 @@ enum ClientEvents {
 
 extension QueuedEvent {
     /// An event for every webhook URL of `channel`, retried unless the channel turned `guaranteedHooks` off.
-    init(channel: ChannelRecord, chatID: String, body: Data) {
+    public init(channel: ChannelRecord, chatID: String, body: Data) {
         self.init(
             channelID: channel.id, urls: channel.settings.webhookURLs, chatID: chatID, body: Array(body),
             singleAttempt: !channel.settings.guaranteedHooks)
