@@ -104,10 +104,7 @@ public enum CloudSimulator {
         var request = request
         let body = try await request.collectBody(upTo: 64 * 1024 * 1024)
         let phoneNumberID = context.parameters.get("objectID") ?? ""
-        let recorded = RecordedRequest(
-            method: request.method.rawValue, path: request.uri.path,
-            authorization: request.headers[.authorization], body: Array(buffer: body),
-            query: request.uri.query ?? "")
+        let recorded = RecordedRequest(request, body: Array(buffer: body))
         if let scripted = state.record(recorded) {
             return respond(scripted)
         }
@@ -188,6 +185,7 @@ public enum CloudSimulator {
     static func mediaInfo(request: Request, context: BasicRequestContext, state: SimulatorState) -> Response {
         // Graph paths name any object by id; here the object is a media file.
         let id = context.parameters.get("objectID") ?? ""
+        _ = state.record(RecordedRequest(request))
         guard let media = state.media(id) else {
             return error(404, code: 100, "Unsupported get request. Object with ID '\(id)' does not exist")
         }

@@ -47,9 +47,7 @@ struct GraphCall {
     }
 
     var recorded: RecordedRequest {
-        RecordedRequest(
-            method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization],
-            body: body, query: request.uri.query ?? "")
+        RecordedRequest(request, body: body)
     }
 
     /// A decoded query parameter.

@@ -18,9 +18,7 @@ enum MediaUploads {
         var request = request
         let body = try await request.collectBody(upTo: 110 * 1024 * 1024)
         let phoneNumberID = context.parameters.get("objectID") ?? ""
-        let recorded = RecordedRequest(
-            method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization],
-            body: Array(buffer: body), query: request.uri.query ?? "")
+        let recorded = RecordedRequest(request, body: Array(buffer: body))
         if let scripted = state.record(recorded) { return CloudSimulator.respond(scripted) }
         guard let number = state.number(phoneNumberID) else {
             return CloudSimulator.error(400, code: 100, "Unsupported post request. Object with ID '\(phoneNumberID)' does not exist")
@@ -58,9 +56,7 @@ enum MediaUploads {
 
     static func delete(request: Request, context: BasicRequestContext, state: SimulatorState) -> Response {
         let id = context.parameters.get("objectID") ?? ""
-        _ = state.record(RecordedRequest(
-            method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization], body: [],
-            query: request.uri.query ?? ""))
+        _ = state.record(RecordedRequest(request))
         guard CloudSimulator.authorized(request, state: state) else {
             return CloudSimulator.error(401, code: 190, "Invalid OAuth access token - Cannot parse access token")
         }

@@ -1,5 +1,6 @@
 import Cloud
 import Foundation
+import Hummingbird
 import Synchronization
 
 /// Testing only: records every request the simulator receives and replaces its next answers with scripted
@@ -44,6 +45,15 @@ public struct RecordedRequest: Sendable, Hashable {
     /// The body as a JSON value, for comparisons that ignore key order.
     public var json: Any? {
         try? JSONSerialization.jsonObject(with: Data(body))
+    }
+}
+
+extension RecordedRequest {
+    /// `request` as received, with the body the simulator collected.
+    init(_ request: Request, body: [UInt8] = []) {
+        self.init(
+            method: request.method.rawValue, path: request.uri.path, authorization: request.headers[.authorization], body: body,
+            query: request.uri.query ?? "")
     }
 }
 

@@ -62,7 +62,7 @@ struct AccountOperationCase: Sendable, CustomTestStringConvertible {
     ]
 }
 
-@Suite("Account operations through the router")
+@Suite("Account operations: router tests with a fake Graph API, .live ones with the simulator")
 struct AccountOperationsTests {
     /// Sends one request to channel alpha through the router, with `graph` in place of Meta (no sockets).
     static func send(
@@ -77,7 +77,7 @@ struct AccountOperationsTests {
         }
     }
 
-    /// Sends one request to channel alpha through the router, with the simulator upstream over real sockets.
+    /// Sends one request to channel alpha over real HTTP, with the simulator upstream over real sockets.
     static func send(
         _ method: HTTPRequest.Method, _ operation: String, body: String? = nil, in world: TestWorld,
         configure: @Sendable (inout BridgeConfiguration) -> Void = { _ in }
@@ -86,7 +86,7 @@ struct AccountOperationsTests {
             var config = world.configuration(graphURL: graphURL)
             configure(&config)
             let app = try await buildApplication(config)
-            return try await app.test(.router) { client in
+            return try await app.test(.live) { client in
                 try await client.execute(
                     uri: "/alpha/\(operation)\(operation.contains("?") ? "&" : "?")token=\(TestWorld.alphaToken)", method: method,
                     headers: [.contentType: "application/json"], body: body.map { ByteBuffer(string: $0) })
@@ -98,7 +98,7 @@ struct AccountOperationsTests {
         (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) ?? [:]
     }
 
-    @Test("valid → the Graph call and a reply in the shape the SDKs decode", arguments: AccountOperationCase.all)
+    @Test(".live: valid → the Graph call and a reply in the shape the SDKs decode", arguments: AccountOperationCase.all)
     func success(_ operation: AccountOperationCase) async throws {
         let world = try await TestWorld.make()
         let response = try await Self.send(operation.method, operation.operation, body: operation.body, in: world)
@@ -156,12 +156,12 @@ struct AccountOperationsTests {
         #expect(graph.log.all.isEmpty)
     }
 
-    @Test("POST /me: the label goes to Meta as its code; GET /me shows it back as the label")
+    @Test(".live: POST /me: the label goes to Meta as its code; GET /me shows it back as the label")
     func verticalRoundTrip() async throws {
         let world = try await TestWorld.make()
         try await world.withSimulator { graphURL in
             let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
+            try await app.test(.live) { client in
                 let uri = "/alpha/me?token=\(TestWorld.alphaToken)"
                 let set = try await client.post(uri, "vertical=Medical+and+Health&websites=https%3A%2F%2Fclinic.example.com")
                 #expect(set.json["result"] as? String == "success", "\(set.text)")
@@ -175,7 +175,7 @@ struct AccountOperationsTests {
         #expect(posted["messaging_product"] as? String == "whatsapp")
     }
 
-    @Test("POST /me photo: without the channel's app id a 400 says what to configure; with it the picture is uploaded and shown")
+    @Test(".live: POST /me photo: without the channel's app id a 400 says what to configure; with it the picture is uploaded and shown")
     func photoUpload() async throws {
         let world = try await TestWorld.make()
         let photo = #"{"photo": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="}"#
@@ -201,7 +201,7 @@ struct AccountOperationsTests {
         #expect((me.json["photo"] as? String)?.contains("/profile-pictures/") == true, "\(me.text)")
     }
 
-    @Test("GET /status: Meta's states map to 1MSG's; Meta unreachable is 200 disconnected with the reason")
+    @Test(".live: GET /status: Meta's states map to 1MSG's; Meta unreachable is 200 disconnected with the reason")
     func statusMapping() async throws {
         let world = try await TestWorld.make()
         for (meta, expected) in [("BANNED", "unregistered"), ("PENDING", "uninitialized"), ("MIGRATED", "connecting"), ("FLAGGED", "connected")] {
@@ -218,13 +218,13 @@ struct AccountOperationsTests {
         #expect((response.json["reason"] as? String)?.contains("could not be reached") == true, "\(response.text)")
     }
 
-    @Test("GET /templates reads every page, lower-cases status, adds the namespace, and serves from the cache until a change")
+    @Test(".live: GET /templates reads every page, lower-cases status, adds the namespace, and serves from the cache until a change")
     func templatePagingAndCache() async throws {
         let world = try await TestWorld.make()
         world.simulator.addTemplates(wabaID: "2001", count: 247, prefix: "bulk")
         try await world.withSimulator { graphURL in
             let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
+            try await app.test(.live) { client in
                 let uri = "/alpha/templates?token=\(TestWorld.alphaToken)"
                 let first = try await client.execute(uri: uri, method: .get)
                 #expect(first.json["total"] as? Int == 250, "\(first.text.prefix(300))")
@@ -252,7 +252,7 @@ struct AccountOperationsTests {
         }
     }
 
-    @Test("POST /addTemplate with a media header example: the file goes through the resumable upload, its handle into the template")
+    @Test(".live: POST /addTemplate with a media header example: the file goes through the resumable upload, its handle into the template")
     func addTemplateHeaderMedia() async throws {
         let world = try await TestWorld.make()
         var settings = TestWorld.alpha.settings
@@ -284,7 +284,7 @@ struct AccountOperationsTests {
         #expect(graph.log.all.isEmpty)
     }
 
-    @Test("blockUser → the user is on Meta's block list and in GET /blockedUsers; unblockUser takes them off")
+    @Test(".live: blockUser → the user is on Meta's block list and in GET /blockedUsers; unblockUser takes them off")
     func blockRoundTrip() async throws {
         let world = try await TestWorld.make()
         _ = try await Self.send(.post, "blockUser", body: #"{"phone": "+1 202 072 1369"}"#, in: world)
@@ -296,7 +296,7 @@ struct AccountOperationsTests {
         #expect(world.simulator.blockedUsers(phoneNumberID: "1001").isEmpty)
     }
 
-    @Test("POST then GET /conversationalAutomation shows what was set")
+    @Test(".live: POST then GET /conversationalAutomation shows what was set")
     func automationRoundTrip() async throws {
         let world = try await TestWorld.make()
         let set = try await Self.send(
@@ -342,7 +342,7 @@ struct AccountOperationsTests {
         #expect(graph.log.all.isEmpty)
     }
 
-    @Test("Meta's refusals keep their meaning: a duplicate template is the client's 400, a rate limit 429, a bad token 502")
+    @Test(".live: Meta's refusals keep their meaning: a duplicate template is the client's 400, a rate limit 429, a bad token 502")
     func refusalStatuses() async throws {
         let world = try await TestWorld.make()
         let duplicate = try await Self.send(
@@ -359,7 +359,7 @@ struct AccountOperationsTests {
         #expect(token.status == .badGateway, "\(token.text)")
     }
 
-    @Test("sendTemplate of a template the account does not have → sent:false with Meta's 132001; an approved one is priced by its category")
+    @Test(".live: sendTemplate of a template the account does not have → sent:false with Meta's 132001; an approved one is priced by its category")
     func templateMustExist() async throws {
         let world = try await TestWorld.make()
         let missing = try await Self.send(

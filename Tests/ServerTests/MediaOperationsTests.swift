@@ -186,20 +186,22 @@ struct MediaOperationsTests {
     func uploadByURL() async throws {
         let world = try await TestWorld.make()
         try await FileHost.run(files: ["a.png": ("image/png", Self.png)]) { host in
-            try await world.withSimulator { graphURL in
-                let strict = try await buildApplication(world.configuration(graphURL: graphURL))
-                try await strict.test(.router) { client in
-                    for (url, kind) in [("http://10.1.2.3/a.png", "private"), ("\(host)/files/a.png", "loopback"),
-                                        ("http://169.254.169.254/latest/meta-data", "link-local"), ("http://[::1]/x", "loopback")] {
-                        let response = try await client.post("/alpha/uploadMedia?\(Self.token)", "body=\(url)")
-                        #expect(response.status == .badRequest)
-                        #expect((response.json["error"] as? String)?.contains("body: resolves to a \(kind) address") == true, "\(response.text)")
-                    }
+            let refusing = FakeGraphAPI()
+            let strict = try await world.bridge(graph: refusing)
+            try await strict.test(.router) { client in
+                for (url, kind) in [("http://10.1.2.3/a.png", "private"), ("\(host)/files/a.png", "loopback"),
+                                    ("http://169.254.169.254/latest/meta-data", "link-local"), ("http://[::1]/x", "loopback")] {
+                    let response = try await client.post("/alpha/uploadMedia?\(Self.token)", "body=\(url)")
+                    #expect(response.status == .badRequest)
+                    #expect((response.json["error"] as? String)?.contains("body: resolves to a \(kind) address") == true, "\(response.text)")
                 }
+            }
+            #expect(refusing.log.all.isEmpty)
+            try await world.withSimulator { graphURL in
                 var config = world.configuration(graphURL: graphURL)
                 config.fetchPolicy.allowLoopback = true
                 let lenient = try await buildApplication(config)
-                try await lenient.test(.router) { client in
+                try await lenient.test(.live) { client in
                     let fetched = try await client.post("/alpha/uploadMedia?\(Self.token)", "url=\(host)/files/a.png")
                     let mediaID = try #require(fetched.json["mediaId"] as? String, "\(fetched.text)")
                     #expect(world.simulator.hasMedia(mediaID))

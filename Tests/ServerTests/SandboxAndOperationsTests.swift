@@ -94,24 +94,22 @@ struct SandboxAndOperationsTests {
     @Test("healthz, readyz and metrics; metrics carry route templates, never tokens or phone numbers")
     func operations() async throws {
         let world = try await TestWorld.make()
-        try await world.withSimulator { graphURL in
-            let app = try await buildApplication(world.configuration(graphURL: graphURL))
-            try await app.test(.router) { client in
-                #expect(try await client.execute(uri: "/healthz", method: .get).json["status"] as? String == "ok")
-                #expect(try await client.execute(uri: "/readyz", method: .get).json["status"] as? String == "ready")
-                _ = try await client.post("/alpha/sendMessage?token=\(TestWorld.alphaToken)", "phone=12020721369&body=hi")
-                _ = try await client.post("/sendMessage?token=wrong-token-123", "phone=12020721369&body=hi")
-                let unknown = try await client.execute(uri: "/nothing/here/at/all", method: .get)
-                #expect(unknown.status == .notFound)
-                #expect(unknown.json["error"] != nil)
-                let metrics = try await client.execute(uri: "/metrics", method: .get).text
-                #expect(metrics.contains(#"bridge_http_requests_total{method="POST",route="/{channelId}/sendMessage",status="200"} 1"#))
-                #expect(metrics.contains(#"route="/sendMessage",status="401""#))
-                #expect(metrics.contains(#"bridge_upstream_calls_total{operation="sendMessage",outcome="accepted"} 1"#))
-                #expect(metrics.contains("bridge_http_request_duration_seconds_bucket"))
-                for secret in [TestWorld.alphaToken, "wrong-token-123", "12020721369", TestWorld.alpha.accessToken] {
-                    #expect(!metrics.contains(secret))
-                }
+        let app = try await world.bridge(graph: .acceptingMessages())
+        try await app.test(.router) { client in
+            #expect(try await client.execute(uri: "/healthz", method: .get).json["status"] as? String == "ok")
+            #expect(try await client.execute(uri: "/readyz", method: .get).json["status"] as? String == "ready")
+            _ = try await client.post("/alpha/sendMessage?token=\(TestWorld.alphaToken)", "phone=12020721369&body=hi")
+            _ = try await client.post("/sendMessage?token=wrong-token-123", "phone=12020721369&body=hi")
+            let unknown = try await client.execute(uri: "/nothing/here/at/all", method: .get)
+            #expect(unknown.status == .notFound)
+            #expect(unknown.json["error"] != nil)
+            let metrics = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(metrics.contains(#"bridge_http_requests_total{method="POST",route="/{channelId}/sendMessage",status="200"} 1"#))
+            #expect(metrics.contains(#"route="/sendMessage",status="401""#))
+            #expect(metrics.contains(#"bridge_upstream_calls_total{operation="sendMessage",outcome="accepted"} 1"#))
+            #expect(metrics.contains("bridge_http_request_duration_seconds_bucket"))
+            for secret in [TestWorld.alphaToken, "wrong-token-123", "12020721369", TestWorld.alpha.accessToken] {
+                #expect(!metrics.contains(secret))
             }
         }
     }
