@@ -237,3 +237,16 @@ extension FakeGraphAPI {
         return fake
     }
 }
+
+@Suite("The fake Graph API")
+struct FakeGraphAPITests {
+    @Test("a call the test did not set up fails the test and reaches no one")
+    func failsLoudly() async {
+        let fake = FakeGraphAPI()
+        await withKnownIssue {
+            let outcome = await fake.deleteTemplate(named: "hello_world", channel: TestWorld.alpha)
+            #expect(outcome == .failure(.unreachable(reason: "unexpected call in a test")))
+        }
+        #expect(fake.log.operations == ["deleteTemplate"])
+    }
+}
