@@ -37,6 +37,11 @@ class Report:
         self.sections = sections
 
     def add(self, title: str, lines: list[str]) -> None:
+        """Adds lines under a title (to the section of that title if there is one already)."""
+        for section_title, section_lines in self.sections:
+            if section_title == title:
+                section_lines.extend(lines)
+                return
         self.sections.append((title, list(lines)))
 
 
@@ -78,9 +83,10 @@ def sandbox_bridge(bridge_binary, tmp_path_factory):
                     f"{bridge.log()[-3000:]}", pytrace=False)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def webhook_receiver():
-    """A local webhook URL (`.url`) that answers 200 and records every POSTed body (`.bodies`, `.received()`)."""
+    """A local webhook URL (`.url`) that answers 200 and records every POSTed body (`.bodies`, `.received()`), one per
+    test module. `.stop()` takes it down, `.start(port)` brings it back."""
     receiver = WebhookReceiver().start()
     yield receiver
     receiver.stop()
