@@ -32,9 +32,10 @@ def documented_curl_lines(heading: str) -> list[str]:
 
 
 def shell(line: str, bridge, **variables) -> str:
-    """Runs one documented line in bash, as pasted, with BRIDGE and TOKEN (and any other variable) set."""
+    """Runs one documented line in bash, as pasted in the repository's root (some upload README.md), with BRIDGE
+    and TOKEN (and any other variable) set."""
     env = dict(os.environ, BRIDGE=bridge.base, TOKEN=bridge.token, **variables)
-    done = subprocess.run(["bash", "-c", line], capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(["bash", "-c", line], capture_output=True, text=True, env=env, timeout=60, cwd=REPO_ROOT)
     assert done.returncode == 0, f"{line}\nexit {done.returncode}: {done.stderr}"
     return done.stdout
 
