@@ -1,46 +1,28 @@
-#!/usr/bin/env python3
-"""Drive the bridge through the two official 1MSG Python SDKs and report which operations decode.
+"""The cases of the SDK check (test_sdks.py): both official 1MSG Python SDKs, every operation the bridge serves, the
+request each SDK makes for it, what a right answer is, and the SDKs' own known defects.
 
-Starts `<bridge> serve --sandbox --port 0` on a throwaway database, installs each SDK from PyPI into its own
-virtual environment (cached under .build/sdk-venvs/, reused when present; the two SDKs cannot share one
-environment: pydantic v1 against v2), runs a driver inside each environment that calls every operation the
-bridge serves through the SDK's typed method, and classifies each (SDK, operation):
+Each (SDK, operation) is classified:
 
   ok          the SDK returned a decoded model without raising, and its key values are right
-  sdk-bug     the SDK itself is broken in a way listed in SDK_BUGS (documented in the facts file, or shown
-              below); the same call was then made on the wire with urllib and the bridge's answer checked
+  sdk-bug     the SDK itself is broken in a way listed in SDK_BUGS (documented in the facts file, or shown by a
+              demo); the same call was then made on the wire with urllib and the bridge's answer checked
   fail        anything else: the bridge answered something the SDK cannot decode, a wrong value, or an error
-  not-served  an SDK operation the bridge does not serve (calling, flows, groups, ...); not a failure
-
-Output: one line per (sdk, operation), a summary per SDK, then the request and reply of every failure.
-Exit status 1 when anything failed, 2 when the check itself could not run.
-
-Usage: scripts/sdk-check [--bridge .build/debug/onemsg-bridge] [--venvs .build/sdk-venvs] [--verbose]
+  not-served  an SDK operation the bridge does not serve (calling, flows, groups, ...); probed, not a failure
 """
 from __future__ import annotations
 
-import argparse
-import datetime
-import http.server
 import json
-import os
 import re
-import shutil
 import subprocess
-import sys
-import tempfile
-import threading
-import time
-import urllib.parse
-import urllib.request
+from pathlib import Path
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(REPO, "scripts"))
-import bridgetools  # noqa: E402
-from bridgetools import Deadline, start_bridge, stop_bridge  # noqa: E402
+from bridgecheck.bridge import PIXEL_PNG, REPO_ROOT, Deadline, Wire, prepare_venv
 
+SUITE = Path(__file__).resolve().parent.parent
+DRIVER = Path(__file__).resolve().parent / "sdk_driver.py"
+VENVS = REPO_ROOT / ".build" / "sdk-venvs"
 PHONE = "12020721369"
-PIXEL_PNG = bridgetools.PIXEL_PNG
+
 VERTICAL_LABELS = {
     "Automotive", "Beauty, Spa and Salon", "Clothing and Apparel", "Education", "Entertainment",
     "Event Planning and Service", "Finance and Banking", "Food and Grocery", "Public Service", "Hotel and Lodging",
@@ -51,8 +33,10 @@ STATUSES = {"connected", "connecting", "disconnected", "uninitialized", "unregis
 
 # The two SDKs: PyPI requirement file (exact pins), module, and a short tag used in names the check creates.
 SDKS = {
-    "one-msg-waba-sdk": {"requirements": "scripts/sdk-requirements-waba.txt", "module": "one_msg_waba_sdk", "tag": "waba"},
-    "one-msg-sdk": {"requirements": "scripts/sdk-requirements-new.txt", "module": "one_msg_sdk", "tag": "new"},
+    "one-msg-waba-sdk": {"requirements": SUITE / "requirements" / "sdk-one-msg-waba-sdk.txt",
+                         "module": "one_msg_waba_sdk", "tag": "waba"},
+    "one-msg-sdk": {"requirements": SUITE / "requirements" / "sdk-one-msg-sdk.txt", "module": "one_msg_sdk",
+                    "tag": "new"},
 }
 
 # Every operation the bridge serves, in the order the drivers run them (blockUser before blockedUsers before
@@ -154,240 +138,6 @@ SDK_BUGS = {
     },
 }
 
-
-# --------------------------------------------------------------------------------------------------------
-# The driver: runs inside an SDK's virtual environment, reads its job as JSON on stdin, writes one JSON
-# object per operation on stdout. Every call goes through the SDK's typed method; the HTTP exchanges the SDK
-# makes are recorded (token removed) so failures can be shown exactly.
-
-DRIVER = r'''
-import json, sys, traceback
-
-job = json.load(sys.stdin)
-SDK, BASE, TOKEN, TIMEOUT = job["sdk"], job["base"], job["token"], job["call_timeout"]
-REQ = job["requests"]          # operation -> {"method", "path", "query", "json"}
-T = {"_request_timeout": TIMEOUT}
-exchanges = []
-
-
-def redact(text):
-    return text.replace(TOKEN, "TOKEN") if isinstance(text, str) else text
-
-
-def record(client):
-    pool = client.rest_client.pool_manager
-    original = pool.request
-
-    def request(method, url, *args, **kwargs):
-        body = kwargs.get("body")
-        if isinstance(body, bytes):
-            body = body.decode("utf-8", "replace")
-        fields = kwargs.get("fields")
-        entry = {
-            "method": method, "url": redact(url),
-            "content_type": (kwargs.get("headers") or {}).get("Content-Type"),
-            "body": redact(body) if body is not None else None,
-            "fields": [list(map(str, pair)) for pair in fields] if isinstance(fields, (list, tuple)) else
-                      ({k: str(v) for k, v in fields.items()} if isinstance(fields, dict) and fields else None),
-        }
-        exchanges.append(entry)
-        response = original(method, url, *args, **kwargs)
-        try:
-            entry["status"] = response.status
-            entry["reply"] = response.data.decode("utf-8", "replace")[:4000]
-        except Exception as error:  # noqa: BLE001
-            entry["reply_error"] = repr(error)
-        return response
-
-    pool.request = request
-
-
-def plain(value):
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    if hasattr(value, "to_dict"):
-        return plain(value.to_dict())
-    return repr(value)
-
-
-def attempt(call):
-    del exchanges[:]
-    out = {}
-    try:
-        value = call()
-        out["returned"] = type(value).__name__
-        out["value"] = plain(value)
-    except Exception as error:  # noqa: BLE001
-        out["exception"] = type(error).__name__
-        out["error"] = redact(str(error))[:3000]
-        if not hasattr(error, "status"):
-            out["traceback"] = redact(traceback.format_exc())[-2000:]
-    out["exchanges"] = list(exchanges)
-    return out
-
-
-def with_int_phone(body):
-    body = dict(body)
-    if "phone" in body:
-        body["phone"] = int(body["phone"])
-    return body
-
-
-def with_str_phone(body):
-    body = dict(body)
-    if "phone" in body:
-        body["phone"] = str(body["phone"])
-    return body
-
-
-FORM = "application/x-www-form-urlencoded"
-
-if SDK == "one-msg-waba-sdk":
-    import one_msg_waba_sdk as w
-    import one_msg_waba_sdk.models as MODELS
-    client = w.ApiClient(w.Configuration(host=BASE, api_key={"token": TOKEN}))
-    record(client)
-    channel, messaging, media = w.ChannelApi(client), w.MessagingApi(client), w.MediaApi(client)
-    catalogs, templates, webhooks = w.ProductsCatalogsApi(client), w.TemplatesApi(client), w.WebhooksApi(client)
-    J = lambda op: REQ[op]["json"]
-    Q = lambda op: REQ[op]["query"]
-    OPS = {
-        "sendMessage": lambda: messaging.send_message(w.SendMessageRequest.from_dict(with_int_phone(J("sendMessage"))), **T),
-        "sendFile": lambda: messaging.send_file(w.SendFileRequest.from_dict(with_int_phone(J("sendFile"))), **T),
-        "sendLocation": lambda: messaging.send_location(w.SendLocationRequest.from_dict(with_int_phone(J("sendLocation"))), **T),
-        "sendContact": lambda: messaging.send_contact(w.SendContactRequest.from_dict(with_int_phone(J("sendContact"))), **T),
-        "sendList": lambda: messaging.send_list(w.SendListRequest.from_dict(with_int_phone(J("sendList"))), **T),
-        "sendProduct": lambda: catalogs.send_product(w.SendProductRequest.from_dict(with_int_phone(J("sendProduct"))), **T),
-        "sendTemplate": lambda: templates.send_template(w.SendTemplateRequest.from_dict(with_int_phone(J("sendTemplate"))), **T),
-        "readMessage": lambda: messaging.read_message(w.ReadMessageRequest.from_dict(J("readMessage")), **T),
-        "uploadMedia": lambda: media.upload_media(w.UploadMedia.from_dict(J("uploadMedia")), **T),
-        "GET me": lambda: channel.get_me(**T),
-        "POST me": lambda: channel.set_me(w.SetMeRequest.from_dict(J("POST me")), **T),
-        "GET status": lambda: channel.get_status(**T),
-        "GET templates": lambda: templates.templates_list(**T),
-        "addTemplate": lambda: templates.add_template(w.AddTemplateRequest.from_dict(J("addTemplate")), **T),
-        "removeTemplate": lambda: templates.remove_template(w.RemoveTemplateRequest.from_dict(J("removeTemplate")), **T),
-        "GET commerce": lambda: channel.get_commerce(**T),
-        "POST commerce": lambda: catalogs.set_commerce(w.Commerce.from_dict(J("POST commerce")), **T),
-        "statistics": lambda: channel.get_statistics(var_date=Q("statistics")["date"], **T),
-        "extendedStatistics": lambda: channel.get_extended_statistics(**T),
-        "outputIP": lambda: channel.output_ip(**T),
-        "GET messages": lambda: messaging.messages_list(last=True, limit=Q("GET messages")["limit"], **T),
-        "hookInfo": lambda: webhooks.ack_hook_info(message_id=Q("hookInfo")["messageId"], **T),
-        "GET settings": lambda: channel.get_settings(**T),
-        "POST settings": lambda: channel.set_settings(w.Settings.from_dict(J("POST settings")), **T),
-        "POST webhook": lambda: webhooks.set_webhook(w.WebhookUrl.from_dict(J("POST webhook")), **T),
-    }
-    FORM_OPS = {}
-else:
-    import one_msg_sdk as n
-    import one_msg_sdk.models as MODELS
-    client = n.ApiClient(n.Configuration(host=BASE))
-    record(client)
-    messaging, profile, channel = n.MessagingApi(client), n.ProfileApi(client), n.ChannelApi(client)
-    catalog, templates, users, webhooks = n.CatalogApi(client), n.TemplatesApi(client), n.UsersApi(client), n.WebhooksApi(client)
-    J = lambda op: REQ[op]["json"]
-    Q = lambda op: REQ[op]["query"]
-
-    def send_message(**extra):
-        b = J("sendMessage")
-        return messaging.send_message(TOKEN, body=b["body"], phone=int(b["phone"]), **extra, **T)
-
-    def send_file(**extra):
-        b = J("sendFile")
-        return messaging.send_file(TOKEN, body=b["body"], filename=b["filename"], caption=b["caption"],
-                                   phone=int(b["phone"]), **extra, **T)
-
-    def send_location(**extra):
-        b = J("sendLocation")
-        return messaging.send_location(TOKEN, lat=b["lat"], lng=b["lng"], address=b["address"], name=b["name"],
-                                       phone=int(b["phone"]), **extra, **T)
-
-    def send_flow(**extra):
-        b = J("sendFlow")
-        return messaging.send_flow(TOKEN, body=b["body"], flow_id=b["flowId"], flow_token=b["flowToken"],
-                                   flow_cta=b["flowCta"], flow_action=b["flowAction"],
-                                   flow_action_payload=b["flowActionPayload"], phone=int(b["phone"]), **extra, **T)
-
-    def send_carousel(**extra):
-        b = J("sendCarousel")
-        return messaging.send_carousel(TOKEN, params=b["params"], body=b["body"], phone=int(b["phone"]), **extra, **T)
-
-    def read_message(**extra):
-        b = J("readMessage")
-        return messaging.create_read_message(TOKEN, message_id=b["messageId"], typing_indicator=b["typingIndicator"],
-                                             **extra, **T)
-
-    FORM_OPS = {
-        "sendMessage": send_message, "sendFile": send_file, "sendLocation": send_location,
-        "sendFlow": send_flow, "sendCarousel": send_carousel, "readMessage": read_message,
-    }
-    OPS = {
-        "sendMessage": send_message,
-        "sendFile": send_file,
-        "sendSticker": lambda: messaging.send_sticker(TOKEN, n.SendStickerRequest.from_dict(with_int_phone(J("sendSticker"))), **T),
-        "sendLocation": send_location,
-        "sendContact": lambda: messaging.send_contact(TOKEN, n.SendContactRequest.from_dict(with_str_phone(J("sendContact"))), **T),
-        "sendReaction": lambda: messaging.send_reaction(TOKEN, n.SendReactionRequest.from_dict(with_str_phone(J("sendReaction"))), **T),
-        "sendList": lambda: messaging.send_list(TOKEN, n.SendListRequest.from_dict(with_str_phone(J("sendList"))), **T),
-        "sendButton": lambda: messaging.send_button(TOKEN, n.SendButtonRequest.from_dict(with_str_phone(J("sendButton"))), **T),
-        "sendLocationRequest": lambda: messaging.send_location_request(
-            TOKEN, n.SendLocationRequestRequest.from_dict(with_str_phone(J("sendLocationRequest"))), **T),
-        "sendCtaUrl": lambda: messaging.send_cta_url(TOKEN, n.SendCtaUrlRequest.from_dict(with_int_phone(J("sendCtaUrl"))), **T),
-        "sendFlow": send_flow,
-        "sendCarousel": send_carousel,
-        "sendProduct": lambda: messaging.send_product(TOKEN, request_body=J("sendProduct"), **T),
-        "sendAddressMessage": lambda: messaging.send_address_message(
-            TOKEN, n.SendAddressMessageRequest.from_dict(with_int_phone(J("sendAddressMessage"))), **T),
-        "sendTemplate": lambda: templates.send_template(TOKEN, n.SendTemplateRequest.from_dict(with_str_phone(J("sendTemplate"))), **T),
-        "readMessage": read_message,
-        "uploadMedia": lambda: messaging.create_upload_media(TOKEN, request_body=J("uploadMedia"), **T),
-        "retrieveMedia": lambda: messaging.retrieve_media(TOKEN, media_id=Q("retrieveMedia")["mediaId"], **T),
-        "DELETE media/{id}": lambda: messaging.delete_media(TOKEN, media_id=REQ["DELETE media/{id}"]["media_id"], **T),
-        "deleteMedia": lambda: messaging.delete_media_legacy(TOKEN, n.DeleteMediaLegacyRequest.from_dict(J("deleteMedia")), **T),
-        "GET me": lambda: profile.get_me(TOKEN, **T),
-        "POST me": lambda: profile.update_me(TOKEN, n.UpdateMeRequest.from_dict(J("POST me")), **T),
-        "GET status": lambda: channel.get_status(TOKEN, **T),
-        "GET templates": lambda: templates.list_templates(TOKEN, **T),
-        "addTemplate": lambda: templates.add_template(TOKEN, n.AddTemplateRequest.from_dict(J("addTemplate")), **T),
-        "removeTemplate": lambda: templates.remove_template(TOKEN, request_body=J("removeTemplate"), **T),
-        "GET commerce": lambda: catalog.get_commerce(TOKEN, **T),
-        "POST commerce": lambda: catalog.create_commerce(TOKEN, n.CreateCommerceRequest.from_dict(J("POST commerce")), **T),
-        "blockUser": lambda: users.block_user(TOKEN, n.BlockUserRequest.from_dict(with_int_phone(J("blockUser"))), **T),
-        "blockedUsers": lambda: users.list_blocked_users(TOKEN, **T),
-        "unblockUser": lambda: users.unblock_user(TOKEN, n.BlockUserRequest.from_dict(with_int_phone(J("unblockUser"))), **T),
-        "POST conversationalAutomation": lambda: channel.set_conversational_automation(
-            TOKEN, n.ConversationalAutomation.from_dict(J("POST conversationalAutomation")), **T),
-        "GET conversationalAutomation": lambda: channel.get_conversational_automation(TOKEN, **T),
-        "GET messages": lambda: messaging.list_messages(TOKEN, **T),
-        "GET webhook": lambda: webhooks.get_webhook(TOKEN, **T),
-        "POST webhook": lambda: webhooks.set_webhook(TOKEN, n.GetWebhook200Response.from_dict(J("POST webhook")), **T),
-    }
-
-def demo(expression):
-    try:
-        value = eval(expression, {"models": MODELS})
-        return {"shown": value is True, "text": redact("evaluated to " + repr(value))[:400]}
-    except Exception as error:  # noqa: BLE001
-        return {"shown": True, "text": redact(type(error).__name__ + ": " + " ".join(str(error).split()))[:400]}
-
-
-for op in job["operations"]:
-    if op not in OPS:
-        print(json.dumps({"op": op, "no_method": True}), flush=True)
-        continue
-    result = attempt(OPS[op])
-    result["op"] = op
-    if op in FORM_OPS:
-        result["form_override"] = attempt(lambda: FORM_OPS[op](_content_type=FORM))
-    if op in job["demos"]:
-        result["demo"] = demo(job["demos"][op])
-    print(json.dumps(result), flush=True)
-'''
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -583,43 +333,21 @@ def check(op: str, d, spec: dict, ctx: dict):
     return None
 
 
+
 # --------------------------------------------------------------------------------------------------------
-# Plumbing: the bridge, the wire, the webhook sink, the virtual environments.
+# Plumbing: the virtual environments and the driver.
 
 
-class Sink(http.server.ThreadingHTTPServer):
-    """Receives the webhook deliveries of the URL the check configures (answers 200)."""
-
-    daemon_threads = True
-
-    def __init__(self):
-        received = self.received = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                length = int(self.headers.get("Content-Length") or 0)
-                received.append(self.rfile.read(length))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-
-
-def prepare_venv(sdk: str, root: str, deadline: Deadline) -> tuple[str | None, str]:
-    """Creates (or reuses) the SDK's venv; returns (python path or None, what happened)."""
+def prepare_sdk_venv(sdk: str, deadline: Deadline) -> tuple[str | None, str]:
+    """Creates (or reuses) the SDK's venv under .build/sdk-venvs/; returns (python path or None, what happened)."""
     info = SDKS[sdk]
-    return bridgetools.prepare_venv(
-        os.path.join(root, sdk), os.path.join(REPO, info["requirements"]), info["module"], deadline)
+    return prepare_venv(VENVS / sdk, info["requirements"], info["module"], deadline)
 
 
 def run_driver(python: str, job: dict, deadline: Deadline) -> tuple[dict, str]:
     results, note = {}, ""
     try:
-        done = subprocess.run([python, "-c", DRIVER], input=json.dumps(job), capture_output=True, text=True,
+        done = subprocess.run([python, "-I", str(DRIVER)], input=json.dumps(job), capture_output=True, text=True,
                               timeout=deadline.left(150))
         stdout, stderr, code = done.stdout, done.stderr, done.returncode
     except subprocess.TimeoutExpired as error:
@@ -762,172 +490,3 @@ def summarize_ok(op: str, value) -> str:
     if isinstance(value, list):
         return f"[{len(value)} items]"
     return short(repr(value), 60)
-
-
-# --------------------------------------------------------------------------------------------------------
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--bridge", default=os.path.join(REPO, ".build/debug/onemsg-bridge"), help="bridge binary")
-    parser.add_argument("--venvs", default=os.path.join(REPO, ".build/sdk-venvs"), help="cache of the SDK venvs")
-    parser.add_argument("--call-timeout", type=float, default=10.0, help="seconds per HTTP call")
-    parser.add_argument("--timeout", type=float, default=285.0, help="seconds for the whole check")
-    parser.add_argument("--verbose", action="store_true", help="also print the exchanges of passing operations")
-    args = parser.parse_args()
-    started = time.monotonic()
-    deadline = Deadline(args.timeout)
-    timings: list[str] = []
-    bridge_holder: list = []
-
-    def watchdog():  # every step is time-bound; this is the last resort if one is not
-        print(f"sdk-check: the whole check exceeded {args.timeout + 15:.0f}s; stopping", file=sys.stderr, flush=True)
-        for bridge in bridge_holder:
-            bridge.kill()
-        os._exit(2)
-
-    timer = threading.Timer(args.timeout + 15, watchdog)
-    timer.daemon = True
-    timer.start()
-    binary = os.path.abspath(args.bridge)
-    if not os.access(binary, os.X_OK):
-        print(f"sdk-check: no bridge binary at {binary} (build it, or pass --bridge PATH)", file=sys.stderr)
-        return 2
-    os.makedirs(args.venvs, exist_ok=True)
-
-    # The venvs install while the bridge starts.
-    venvs: dict[str, tuple] = {}
-    threads = [threading.Thread(target=lambda s=sdk: venvs.__setitem__(s, prepare_venv(s, args.venvs, deadline)))
-               for sdk in SDKS]
-    for thread in threads:
-        thread.start()
-
-    workdir = tempfile.mkdtemp(prefix="sdk-check-")
-    sink = Sink()
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-    process = None
-    lines, diagnoses, summaries = [], [], []
-    any_fail = False
-    try:
-        step = time.monotonic()
-        process, base, token, inbound_url, err_path = start_bridge(binary, workdir, deadline)
-        bridge_holder.append(process)
-        timings.append(f"bridge start {time.monotonic() - step:.1f}s")
-        step = time.monotonic()
-        wire = bridgetools.Wire(base, token, args.call_timeout)
-        ctx = {"sink_url": f"http://127.0.0.1:{sink.server_address[1]}/hook",
-               "month": datetime.datetime.now(datetime.timezone.utc).strftime("%m.%Y")}
-
-        # Prepared on the wire: a sent message (reacted to, read, its acks for hookInfo), an inbound message for
-        # the history, the media retrieveMedia/deleteMedia act on, the templates removeTemplate removes.
-        status, reply = wire.call("POST", "/sendMessage", body={"phone": PHONE, "body": "sdk-check setup"})
-        if status != 200 or not isinstance(reply, dict) or not str(reply.get("id", "")).startswith("wamid."):
-            raise RuntimeError(f"setup sendMessage failed: HTTP {status} {reply}")
-        ctx["message_id"] = reply["id"]
-        urllib.request.urlopen(urllib.request.Request(
-            inbound_url, data=urllib.parse.urlencode({"from": PHONE, "text": "hello from sdk-check", "name": "Ann"}).encode(),
-            method="POST"), timeout=args.call_timeout).read()
-        media_ids = []
-        for _ in range(2):
-            status, reply = wire.call("POST", "/uploadMedia", body={"body": PIXEL_PNG})
-            if status != 200 or not isinstance(reply, dict) or not reply.get("mediaId"):
-                raise RuntimeError(f"setup uploadMedia failed: HTTP {status} {reply}")
-            media_ids.append(reply["mediaId"])
-        ctx["media_ids"] = media_ids
-        for sdk, info in SDKS.items():
-            for name in (f"sdkcheck_{info['tag']}_rm", f"sdkcheck_{info['tag']}_rm2"):
-                status, reply = wire.call("POST", "/addTemplate", body={
-                    "name": name, "category": "UTILITY", "language": "en_US",
-                    "components": [{"type": "BODY", "text": "Removed soon"}]})
-                if status != 200:
-                    raise RuntimeError(f"setup addTemplate {name} failed: HTTP {status} {reply}")
-        settle = time.monotonic() + 5  # the simulator's statuses reach the bridge within a second or so
-        while time.monotonic() < settle:
-            status, reply = wire.call("GET", "/hookInfo", {"messageId": ctx["message_id"]})
-            if status == 200 and isinstance(reply, dict) and reply.get("hooks"):
-                break
-            time.sleep(0.1)
-
-        timings.append(f"setup {time.monotonic() - step:.1f}s")
-        for thread in threads:
-            thread.join(timeout=deadline.left())
-        for sdk in SDKS:
-            python, how = venvs.get(sdk, (None, "venv preparation did not finish"))
-            counts = {"ok": 0, "sdk-bug": 0, "fail": 0, "not-served": 0}
-            if python is None:
-                lines.append(f"fail  {sdk}  (all)  could not prepare the SDK's venv: {short(how, 600)}")
-                counts["fail"] += 1
-                any_fail = True
-                summaries.append((sdk, counts, []))
-                continue
-            requests = requests_for(sdk, ctx)
-            job = {"sdk": sdk, "base": base, "token": token, "call_timeout": args.call_timeout,
-                   "requests": requests, "operations": [op for op in OPERATIONS if op in requests],
-                   "demos": {op: bug["demo"] for (name, op), bug in SDK_BUGS.items() if name == sdk and "demo" in bug}}
-            driver_started = time.monotonic()
-            results, note = run_driver(python, job, deadline)
-            timings.append(f"{sdk} driver {time.monotonic() - driver_started:.1f}s")
-            if note:
-                lines.append(f"#  {sdk}: {short(note, 800)}")
-            no_method = []
-            for op in job["operations"]:
-                result = results.get(op)
-                if result is not None and result.get("no_method"):
-                    no_method.append(op)
-                    continue
-                verdict, detail, diagnosis = classify(sdk, op, result, requests[op], ctx, wire)
-                counts[verdict] += 1
-                lines.append(f"{verdict:<10}  {sdk}  {op}  {detail}")
-                if verdict == "fail":
-                    any_fail = True
-                    diagnoses.append((sdk, op, detail, diagnosis))
-                elif args.verbose and result:
-                    diagnoses.append((sdk, op, verdict, [json.dumps(result)[:3000]]))
-            for method, (http_method, path) in NOT_SERVED[sdk].items():
-                status, reply = wire.call(http_method, path, body={} if http_method in ("POST", "PATCH") else None)
-                counts["not-served"] += 1
-                lines.append(f"{'not-served':<10}  {sdk}  {method}  {http_method} {path} → HTTP {status} "
-                             f"{short(json.dumps(reply) if not isinstance(reply, str) else reply, 90)}")
-            summaries.append((sdk, counts, no_method))
-    except Exception as error:  # noqa: BLE001
-        print(f"sdk-check: could not run: {error}", file=sys.stderr)
-        return 2
-    finally:
-        step = time.monotonic()
-        code = stop_bridge(process) if process is not None else None
-        timings.append(f"bridge stop {time.monotonic() - step:.1f}s")
-        sink.shutdown()
-        sink.server_close()
-        if process is None or code != 0:
-            print(f"sdk-check: bridge exit status {code}; its log: {workdir}", file=sys.stderr)
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
-
-    for line in lines:
-        print(line)
-    print()
-    for sdk, counts, no_method in summaries:
-        print(f"{sdk}: {counts['ok']} ok, {counts['sdk-bug']} sdk-bug (wire checked), {counts['fail']} fail, "
-              f"{counts['not-served']} not served")
-        if no_method:
-            print(f"#  {sdk} has no method for: {', '.join(no_method)}")
-    if code != 0:
-        any_fail = True
-        with open(err_path) as handle:
-            tail = handle.read()[-1500:]
-        print(f"fail: the bridge exited with {code} after SIGTERM (expected 0); log tail:\n{tail}")
-    else:
-        print("bridge: exited 0 after SIGTERM")
-    if diagnoses:
-        print("\nDetails:")
-        for sdk, op, detail, diagnosis in diagnoses:
-            print(f"- {sdk}  {op}: {detail}")
-            for line in diagnosis:
-                print(f"    {line}")
-    print(f"\nsdk-check: {time.monotonic() - started:.1f}s ({', '.join(timings)}); venvs: "
-          + ", ".join(f"{sdk} {venvs.get(sdk, (None, '?'))[1]}" for sdk in SDKS)
-          + f"; webhook deliveries received: {len(sink.received)}")
-    return 1 if any_fail else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,57 +1,42 @@
-#!/usr/bin/env python3
-"""Check the bridge's own OpenAPI document and its compatibility with 1MSG 2.39.
+"""The bridge's own OpenAPI document (openapi/onemsg-bridge.yaml) compared with 1MSG's official 2.39 document.
 
-1. Validates openapi/onemsg-bridge.yaml with openapi-spec-validator.
-2. Compares it with 1MSG's official 2.39 document (ONEMSG_239_SPEC, --reference, or
-   ../shared/reference/onemsg-waba-2.39.openapi.json next to the repository). 2.39's paths are
-   relative to a server URL that ends in the channel id, so 2.39's `/{operation}` is our
-   `/{channelId}/{operation}` (or `/{operation}`). For every 2.39 operation:
+2.39's paths are relative to a server URL that ends in the channel id, so 2.39's `/{operation}` is our
+`/{channelId}/{operation}` (or `/{operation}`). For every 2.39 operation:
 
-   - the operation (method and path) exists in ours, with the same operationId;
-   - 2.39's security (the `token` query parameter) is accepted by ours;
-   - every parameter exists in ours with a compatible schema;
-   - every request body content type exists in ours, and every request body property, recursively
-     (through $ref, allOf, oneOf/anyOf and array items), exists in ours with a compatible schema;
-   - every response status code exists in ours, and every response property likewise;
-   - every callback (the `messages` and `ack` webhooks) exists in ours, with its request body
-     compared like a response (the bridge sends it).
+- the operation (method and path) exists in ours, with the same operationId;
+- 2.39's security (the `token` query parameter) is accepted by ours;
+- every parameter exists in ours with a compatible schema;
+- every request body content type exists in ours, and every request body property, recursively (through $ref,
+  allOf, oneOf/anyOf and array items), exists in ours with a compatible schema;
+- every response status code exists in ours, and every response property likewise;
+- every callback (the `messages` and `ack` webhooks) exists in ours, with its request body compared like a
+  response (the bridge sends it).
 
-   Compatible means, where the data flows from the client to the bridge (parameters, request bodies):
-   ours accepts every JSON type of theirs (a number accepts an integer), every value of an enum of
-   theirs, and null where theirs allows null. Where it flows from the bridge to the client
-   (responses, callbacks): every JSON type ours may send is one of theirs (an integer is a number),
-   ours sends no enum value theirs lacks ("adds"; "unrestricted" when ours has no enum), may send null
-   only where theirs allows it, and always sends what theirs marks required. An enum of ours that
-   lacks a value of theirs is reported in both directions ("lacks").
+Compatible means, where the data flows from the client to the bridge (parameters, request bodies): ours accepts
+every JSON type of theirs (a number accepts an integer), every value of an enum of theirs, and null where theirs
+allows null. Where it flows from the bridge to the client (responses, callbacks): every JSON type ours may send is
+one of theirs (an integer is a number), ours sends no enum value theirs lacks ("adds"; "unrestricted" when ours has
+no enum), may send null only where theirs allows it, and always sends what theirs marks required. An enum of ours
+that lacks a value of theirs is reported in both directions ("lacks").
 
-3. Prints every difference on one line with a stable key, marked "accepted" when the key is listed in
-   the table of openapi/COMPATIBILITY.md and "DIFF" otherwise; a listed key that no longer occurs is
-   "STALE". Then a summary: operations in our document, 2.39 operations covered, differences found /
-   accepted.
-
-Exit status 0 when the document is valid and every difference is accepted (and no listed key is
-stale); 1 otherwise (also when the check itself cannot run, or takes more than TIME_LIMIT seconds).
-
-Needs: pip install -r scripts/requirements-ci.txt (openapi-spec-validator, pyyaml)
+Every difference has a stable one-line key; the accepted ones are the keys in the first column of the tables of
+openapi/COMPATIBILITY.md (accepted_keys).
 """
 
 from __future__ import annotations
 
-import argparse
 import itertools
 import json
-import os
 import re
-import signal
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+import yaml
+
+from bridgecheck.bridge import REPO_ROOT
+
 OUR_SPEC = REPO_ROOT / "openapi" / "onemsg-bridge.yaml"
 ACCEPTED_FILE = REPO_ROOT / "openapi" / "COMPATIBILITY.md"
-DEFAULT_REFERENCE = REPO_ROOT.parent / "shared" / "reference" / "onemsg-waba-2.39.openapi.json"
-TIME_LIMIT = 60
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 REQUEST, RESPONSE = "request", "response"  # which way the data flows
 MAX_DEPTH = 40  # recursive schemas (template components hold cards that hold components)
@@ -70,8 +55,6 @@ def load(path: Path):
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".json":
         return json.loads(text)
-    import yaml
-
     return yaml.safe_load(text)
 
 
@@ -424,69 +407,3 @@ def accepted_keys(path: Path) -> list[str]:
         if match:
             keys.append(match.group(1))
     return keys
-
-
-# ------------------------------------------------------------------ main
-
-
-def validate(path: Path) -> str:
-    """Validates the document; returns the validator's version."""
-    try:
-        from importlib.metadata import version
-
-        from openapi_spec_validator import validate as validate_spec
-    except ImportError as exc:
-        raise CheckError(f"{exc}; run: pip install -r scripts/requirements-ci.txt") from exc
-    validate_spec(load(path))
-    return version("openapi-spec-validator")
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--spec", type=Path, default=OUR_SPEC, help="our document (default: %(default)s)")
-    parser.add_argument(
-        "--reference", type=Path, default=Path(os.environ.get("ONEMSG_239_SPEC") or DEFAULT_REFERENCE),
-        help="1MSG's 2.39 document (default: $ONEMSG_239_SPEC or %(default)s)")
-    parser.add_argument("--accepted", type=Path, default=ACCEPTED_FILE, help="accepted differences (default: %(default)s)")
-    args = parser.parse_args(argv)
-
-    def out_of_time(*_):
-        print(f"FAIL: the check took more than {TIME_LIMIT} s")
-        sys.exit(1)
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(TIME_LIMIT)
-
-    try:
-        try:
-            validator_version = validate(args.spec)
-        except CheckError:
-            raise
-        except Exception as exc:  # the validator's own errors
-            print(f"FAIL {args.spec.name}: not a valid OpenAPI document: {exc}")
-            return 1
-        print(f"ok   {args.spec.name} is a valid OpenAPI document (openapi-spec-validator {validator_version})")
-        differences, our_count, their_count, covered = compare(Document(load(args.spec)), Document(load(args.reference)))
-        accepted = accepted_keys(args.accepted)
-    except CheckError as exc:
-        print(f"FAIL: {exc}")
-        return 1
-
-    accepted_set = set(accepted)
-    found = set(differences)
-    for key in differences:
-        print(f"{'accepted' if key in accepted_set else 'DIFF    '} {key}")
-    stale = [key for key in accepted if key not in found]
-    for key in stale:
-        print(f"STALE    {key} (listed in {args.accepted.name}, no longer a difference)")
-    unaccepted = [key for key in differences if key not in accepted_set]
-    print(
-        f"{our_count} operations in {args.spec.name}; {covered} of {their_count} 2.39 operations covered; "
-        f"{len(differences)} differences found, {len(differences) - len(unaccepted)} accepted"
-        + (f", {len(unaccepted)} not accepted" if unaccepted else "")
-        + (f"; {len(stale)} stale entries in {args.accepted.name}" if stale else ""))
-    return 1 if unaccepted or stale else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Shared fixtures of the check suite: the bridge binary, a sandbox bridge per test module, a webhook receiver, the
+third-party reference specs (skipped with one reason each when absent), and a report that is printed after the
+results (the SDK table, the schemathesis summary, ...).
+
+Options: --contract-explore SECONDS (schemathesis from a random seed for that long instead of the pinned, repeatable
+run) and --contract-seed N (repeat a seed). Environment: BRIDGE_BINARY (default .build/debug/onemsg-bridge),
+META_OPENAPI_SPEC and ONEMSG_239_SPEC (default ../shared/reference/…).
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bridgecheck.bridge import BridgeStartError, SandboxBridge, WebhookReceiver, bridge_binary as locate_binary
+from bridgecheck.reference import META_SPEC, ONEMSG_239_SPEC, ReferenceFile, ReferenceMissing
+
+REPORT_KEY = pytest.StashKey[list]()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("onemsg-bridge checks")
+    group.addoption("--contract-explore", type=int, default=0, metavar="SECONDS",
+                    help="schemathesis: keep generating from a random seed for SECONDS (default: the pinned, "
+                         "repeatable run)")
+    group.addoption("--contract-seed", type=int, default=None, metavar="N", help="schemathesis: use this seed")
+
+
+def pytest_configure(config):
+    config.stash[REPORT_KEY] = []
+
+
+class Report:
+    """Sections printed after the test results (pytest_terminal_summary), e.g. the per-operation SDK table."""
+
+    def __init__(self, sections: list):
+        self.sections = sections
+
+    def add(self, title: str, lines: list[str]) -> None:
+        """Adds lines under a title (to the section of that title if there is one already)."""
+        for section_title, section_lines in self.sections:
+            if section_title == title:
+                section_lines.extend(lines)
+                return
+        self.sections.append((title, list(lines)))
+
+
+@pytest.fixture(scope="session")
+def report(pytestconfig) -> Report:
+    return Report(pytestconfig.stash[REPORT_KEY])
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    for title, lines in config.stash.get(REPORT_KEY, []):
+        terminalreporter.section(title, sep="-")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def bridge_binary():
+    """The bridge executable ($BRIDGE_BINARY, else .build/debug/onemsg-bridge); the suite does not build it."""
+    binary = locate_binary()
+    if not os.access(binary, os.X_OK):
+        pytest.fail(f"no bridge binary at {binary}: build it (swift build --product onemsg-bridge) or set "
+                    f"BRIDGE_BINARY", pytrace=False)
+    return binary
+
+
+@pytest.fixture(scope="module")
+def sandbox_bridge(bridge_binary, tmp_path_factory):
+    """A bridge started as the README says (`serve --sandbox`, port 0, a throwaway database), one per test module.
+    Stopped with SIGTERM afterwards; anything but exit status 0 fails."""
+    bridge = SandboxBridge(bridge_binary, tmp_path_factory.mktemp("sandbox-bridge"))
+    try:
+        bridge.start()
+    except BridgeStartError as error:
+        pytest.fail(str(error), pytrace=False)
+    yield bridge
+    code = bridge.stop()
+    if code != 0:
+        pytest.fail(f"the sandbox bridge exited with {code} after SIGTERM (expected 0); log tail:\n"
+                    f"{bridge.log()[-3000:]}", pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def webhook_receiver():
+    """A local webhook URL (`.url`) that answers 200 and records every POSTed body (`.bodies`, `.received()`), one per
+    test module. `.stop()` takes it down, `.start(port)` brings it back."""
+    receiver = WebhookReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+def _reference(reference: ReferenceFile):
+    try:
+        path, reason = reference.locate()
+    except ReferenceMissing as error:
+        pytest.fail(str(error), pytrace=False)
+    if path is None:
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def meta_openapi_spec():
+    """Meta's official Cloud API spec ($META_OPENAPI_SPEC or ../shared/reference/); skips when absent."""
+    return _reference(META_SPEC)
+
+
+@pytest.fixture(scope="session")
+def onemsg_239_spec():
+    """1MSG's official 2.39 spec ($ONEMSG_239_SPEC or ../shared/reference/); skips when absent."""
+    return _reference(ONEMSG_239_SPEC)
