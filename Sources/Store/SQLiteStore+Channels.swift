@@ -75,21 +75,25 @@ extension SQLiteStore {
 
     /// The channel with this id.
     public func channel(id: String) async throws -> ChannelRecord? {
-        try await read { db in try ChannelRow.fetchOne(db, key: id)?.channel }
+        try await channel(where: ChannelRow.Columns.id, is: id)
     }
 
     /// The channel whose token hashes to `tokenHash`.
     public func channel(tokenHash: String) async throws -> ChannelRecord? {
-        try await read { db in
-            try ChannelRow.filter(ChannelRow.Columns.tokenHash == tokenHash).fetchOne(db)?.channel
-        }
+        try await channel(where: ChannelRow.Columns.tokenHash, is: tokenHash)
     }
 
     /// The channel of this Meta phone number id.
     public func channel(phoneNumberID: String) async throws -> ChannelRecord? {
-        try await read { db in
-            try ChannelRow.filter(ChannelRow.Columns.phoneNumberID == phoneNumberID).fetchOne(db)?.channel
-        }
+        try await channel(where: ChannelRow.Columns.phoneNumberID, is: phoneNumberID)
+    }
+
+    /// The channel whose `column` (a unique one) holds `value`.
+    // SQL with a cached statement rather than the query interface: every authenticated request looks a
+    // channel up, and building a query-interface request each time cost more than the lookup itself.
+    private func channel(where column: ChannelRow.Columns, is value: String) async throws -> ChannelRecord? {
+        let request = SQLRequest<ChannelRow>(literal: "SELECT * FROM \(ChannelRow.self) WHERE \(column) = \(value)", cached: true)
+        return try await read { db in try request.fetchOne(db)?.channel }
     }
 
     /// Every channel, ordered by id.

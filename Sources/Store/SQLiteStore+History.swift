@@ -57,13 +57,23 @@ struct MessageRow: FetchableRecord, PersistableRecord {
     /// Adds a message to its channel's history with the next number; `inserted` is `false` (and the
     /// number the existing one's) when the channel already has this wamid.
     static func insert(_ message: StoredMessage, db: Database) throws -> (number: Int64, inserted: Bool) {
-        let ofChannel = filter(Columns.channelID == message.channelID)
-        if let existing = try Int64.fetchOne(db, ofChannel.filter(Columns.id == message.id).select(Columns.messageNumber)) {
-            return (existing, false)
+        // SQL with cached statements rather than the query interface: this runs for every message sent
+        // and received, and building query-interface requests each time cost more than the SQLite work.
+        let existing = SQLRequest<Int64>(
+            literal: """
+                SELECT \(Columns.messageNumber) FROM \(self)
+                WHERE \(Columns.channelID) = \(message.channelID) AND \(Columns.id) = \(message.id)
+                """,
+            cached: true)
+        if let number = try existing.fetchOne(db) {
+            return (number, false)
         }
-        let highest = try Int64.fetchOne(db, ofChannel.select(max(Columns.messageNumber))) ?? 0
-        try MessageRow(messageNumber: highest + 1, message: message).insert(db)
-        return (highest + 1, true)
+        let highest = SQLRequest<Int64>(
+            literal: "SELECT MAX(\(Columns.messageNumber)) FROM \(self) WHERE \(Columns.channelID) = \(message.channelID)",
+            cached: true)
+        let number = try (highest.fetchOne(db) ?? 0) + 1
+        try MessageRow(messageNumber: number, message: message).insert(db)
+        return (number, true)
     }
 }
 

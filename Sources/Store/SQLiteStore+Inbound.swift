@@ -89,6 +89,18 @@ struct MessageStatusRow: FetchableRecord, PersistableRecord {
     static func of(channelID: String, messageID: String) -> QueryInterfaceRequest<MessageStatusRow> {
         filter(Columns.channelID == channelID && Columns.messageID == messageID)
     }
+
+    /// The highest rank stored for a message, 0 when it has no status yet.
+    // SQL with a cached statement rather than the query interface: this runs for every status Meta sends.
+    static func highestRank(channelID: String, messageID: String, db: Database) throws -> Int {
+        try SQLRequest<Int>(
+            literal: """
+                SELECT MAX(\(Columns.rank)) FROM \(self)
+                WHERE \(Columns.channelID) = \(channelID) AND \(Columns.messageID) = \(messageID)
+                """,
+            cached: true
+        ).fetchOne(db) ?? 0
+    }
 }
 
 extension SQLiteStore {
@@ -112,9 +124,7 @@ extension SQLiteStore {
                 }
             }
             for status in commit.statuses {
-                let highest = try Int.fetchOne(
-                    db, MessageStatusRow.of(channelID: status.channelID, messageID: status.messageID)
-                        .select(max(MessageStatusRow.Columns.rank))) ?? 0
+                let highest = try MessageStatusRow.highestRank(channelID: status.channelID, messageID: status.messageID, db: db)
                 try MessageStatusRow(status, receivedAt: commit.receivedAt).insert(db, onConflict: .ignore)
                 guard db.changesCount > 0 else {
                     result.duplicateStatuses += 1
