@@ -1,19 +1,27 @@
 import Foundation
 
-/// Everything the bridge keeps. Implementations: ``SQLiteStore`` (embedded default); a PostgreSQL
-/// store implements the same protocol, so callers never know which one they use.
+/// Everything the bridge keeps, as the product (server, dispatcher, command line) uses it.
+/// Implementations: ``SQLiteStore`` (embedded default); a PostgreSQL store implements the same
+/// protocol, so callers never know which one they use. The contract every implementation meets is
+/// the store test suite (`Tests/StoreTests`), run against each of them.
 public protocol BridgeStore: Sendable {
+    // MARK: Lifecycle
+
     /// Creates or upgrades the schema. Safe to call on every start.
     func migrate() async throws
 
     /// Cheap round trip, for readiness checks.
     func ping() async throws
 
+    // MARK: Channels
+
     /// Adds a channel; throws ``StoreError/channelExists(field:value:)`` on a duplicate id or phone number id.
     func addChannel(_ channel: ChannelRecord) async throws
+    /// The channel with this id.
     func channel(id: String) async throws -> ChannelRecord?
     /// The channel whose token hashes to `tokenHash`.
     func channel(tokenHash: String) async throws -> ChannelRecord?
+    /// The channel of this Meta phone number id (routes inbound webhooks).
     func channel(phoneNumberID: String) async throws -> ChannelRecord?
     /// Every channel, ordered by id.
     func channels() async throws -> [ChannelRecord]
@@ -23,28 +31,30 @@ public protocol BridgeStore: Sendable {
     func updateSettings(channelID: String, settings: ChannelSettings) async throws
     /// Replaces a channel's Meta credentials; throws ``StoreError/channelNotFound(id:)``.
     func updateCredentials(channelID: String, accessToken: String, appSecret: String, verifyToken: String) async throws
-    /// A random secret of this installation, created on first use (signs media links).
-    func installationSecret(named name: String) async throws -> String
     /// Replaces a channel's token hash; throws ``StoreError/channelNotFound(id:)``.
     func replaceTokenHash(channelID: String, tokenHash: String) async throws
+
+    // MARK: Secrets
+
+    /// A random secret of this installation, created on first use and the same ever after (signs media links).
+    func installationSecret(named name: String) async throws -> String
+
+    // MARK: History
 
     /// Records a message in the channel's history and queues its events, in one transaction; returns
     /// its per-channel message number. A message already in the history (same wamid) queues nothing.
     @discardableResult
     func recordMessage(_ message: StoredMessage, events: [QueuedEvent]) async throws -> Int64
 
-    /// The messages of a channel, oldest first.
-    func messages(channelID: String) async throws -> [StoredMessage]
     /// The messages of a channel matching a `GET /messages` query.
     func history(channelID: String, query: HistoryQuery) async throws -> [HistoryEntry]
+
+    // MARK: Inbound
 
     /// Commits a raw Meta webhook body, its messages, statuses and the events they produce, in one
     /// transaction. Messages already known by wamid and statuses known by (wamid, status) are dropped.
     @discardableResult
     func commitInbound(_ commit: InboundCommit) async throws -> InboundCommitResult
-
-    /// The most recent raw Meta webhook bodies, newest first.
-    func recentInboundPayloads(limit: Int) async throws -> [[UInt8]]
 
     /// Meta's status objects of a channel's messages received in `[start, end)`, for its statistics.
     func statuses(channelID: String, receivedFrom start: Date, to end: Date) async throws -> [[UInt8]]
@@ -52,25 +62,23 @@ public protocol BridgeStore: Sendable {
     /// Meta's stored status objects of one message, oldest first.
     func statuses(channelID: String, messageID: String) async throws -> [[UInt8]]
 
+    // MARK: Outbox
+
     /// Pending entries that are due and first in line for their (channel, URL, chat), oldest first.
     func dueOutboxEntries(now: Date, limit: Int) async throws -> [OutboxEntry]
     /// The earliest time a pending entry becomes due, if any.
     func nextOutboxDueDate() async throws -> Date?
     /// Removes delivered entries, all in one transaction.
     func markDelivered(outboxIDs: [Int64]) async throws
+    /// Records a failed attempt of a pending entry and when to try it again; it keeps its place in line.
     func reschedule(outboxID: Int64, attempts: Int, at: Date, error: String) async throws
+    /// Records a failed attempt that ends an entry's retries: it becomes a dead letter and leaves the
+    /// line, so the next entry of its chat can go.
     func deadLetter(outboxID: Int64, attempts: Int, error: String) async throws
     /// Dead letters, oldest first.
     func deadLetters(limit: Int) async throws -> [OutboxEntry]
     /// Puts dead letters (all, or those with the given ids) back in line with a fresh retry budget; returns how many.
     func replayDeadLetters(ids: [Int64]?, now: Date) async throws -> Int
+    /// How many entries are pending and dead, and the age of the oldest pending one at `now` (for metrics).
     func outboxStats(now: Date) async throws -> OutboxStats
-}
-
-extension BridgeStore {
-    /// Records a message without queuing events.
-    @discardableResult
-    public func recordMessage(_ message: StoredMessage) async throws -> Int64 {
-        try await recordMessage(message, events: [])
-    }
 }

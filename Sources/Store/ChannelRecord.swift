@@ -18,8 +18,10 @@ public struct ChannelRecord: Sendable, Hashable {
     public var verifyToken: String
     /// Client-facing settings (webhook URLs, ack notifications, …).
     public var settings: ChannelSettings
+    /// When the channel was added.
     public var createdAt: Date
 
+    /// A channel; new channels get default settings.
     public init(
         id: String,
         tokenHash: String,
@@ -62,6 +64,7 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
     /// Set by the operator (`channel add|update --app-id`), not by 1MSG clients.
     public var metaAppID: String?
 
+    /// Settings; the defaults are those of a new 1MSG channel.
     public init(
         webhookURLs: [String] = [], ackNotificationsOn: Bool = true, readAckAsViewed: Bool = false,
         guaranteedHooks: Bool = true, rawHooks: Bool = false, displayPhoneNumber: String? = nil, metaAppID: String? = nil
@@ -75,6 +78,7 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         self.metaAppID = metaAppID
     }
 
+    /// Decodes stored settings; a field missing (written by an older build) takes its default.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         webhookURLs = try container.decodeIfPresent([String].self, forKey: .webhookURLs) ?? []
@@ -84,82 +88,5 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         rawHooks = try container.decodeIfPresent(Bool.self, forKey: .rawHooks) ?? false
         displayPhoneNumber = try container.decodeIfPresent(String.self, forKey: .displayPhoneNumber)
         metaAppID = try container.decodeIfPresent(String.self, forKey: .metaAppID)
-    }
-}
-
-/// A message the bridge sent or received, as kept in the history.
-public struct StoredMessage: Sendable, Hashable {
-    public var channelID: String
-    /// The wamid.
-    public var id: String
-    public var chatID: String
-    public var fromMe: Bool
-    /// The 1MSG message type (`chat`, `image`, …).
-    public var type: String
-    public var body: String
-    public var quotedMsgID: String?
-    public var time: Date
-    /// The 1MSG `messages` item as JSON, served by `GET /messages`.
-    public var event: [UInt8]?
-
-    public init(channelID: String, id: String, chatID: String, fromMe: Bool, type: String, body: String, quotedMsgID: String?, time: Date, event: [UInt8]? = nil) {
-        self.channelID = channelID
-        self.id = id
-        self.chatID = chatID
-        self.fromMe = fromMe
-        self.type = type
-        self.body = body
-        self.quotedMsgID = quotedMsgID
-        self.time = time
-        self.event = event
-    }
-}
-
-/// Filters of `GET /messages`, as 1MSG defines them.
-public struct HistoryQuery: Sendable, Hashable {
-    /// Newest first instead of oldest first.
-    public var last = false
-    /// Only messages numbered above this one.
-    public var afterMessageNumber: Int64?
-    /// Only messages numbered at or above this one.
-    public var fromMessageNumber: Int64?
-    /// At most this many; `nil` for all.
-    public var limit: Int? = 100
-    public var chatID: String?
-    public var minTime: Date?
-    public var maxTime: Date?
-    public var messageID: String?
-
-    public init() {}
-}
-
-/// A history row: the per-channel number and the message.
-public struct HistoryEntry: Sendable, Hashable {
-    public var messageNumber: Int64
-    public var message: StoredMessage
-
-    public init(messageNumber: Int64, message: StoredMessage) {
-        self.messageNumber = messageNumber
-        self.message = message
-    }
-}
-
-/// Errors of the store layer. Descriptions never contain secrets.
-public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// A channel with this id or phone number id exists already.
-    case channelExists(field: String, value: String)
-    case channelNotFound(id: String)
-    /// The `--database` value names no store this build supports.
-    case unsupportedDatabase(String)
-    /// The database failed; the text is the driver's, without bound values.
-    case database(String)
-
-    public var description: String {
-        switch self {
-        case .channelExists(let field, let value): "a channel with \(field) \"\(value)\" exists already"
-        case .channelNotFound(let id): "no channel with id \"\(id)\""
-        case .unsupportedDatabase(let reason): reason
-        case .database(let reason): "database error: \(reason)"
-        }
     }
 }

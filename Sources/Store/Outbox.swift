@@ -2,6 +2,7 @@ import Foundation
 
 /// A 1MSG webhook event to deliver to each of a channel's webhook URLs.
 public struct QueuedEvent: Sendable, Hashable {
+    /// The channel whose client gets the event.
     public var channelID: String
     /// Every URL gets its own copy, delivered independently.
     public var urls: [String]
@@ -12,6 +13,7 @@ public struct QueuedEvent: Sendable, Hashable {
     /// One attempt only, no retries (the channel turned `guaranteedHooks` off).
     public var singleAttempt: Bool
 
+    /// An event for every URL in `urls`.
     public init(channelID: String, urls: [String], chatID: String, body: [UInt8], singleAttempt: Bool = false) {
         self.channelID = channelID
         self.urls = urls
@@ -25,22 +27,38 @@ public struct QueuedEvent: Sendable, Hashable {
 public struct OutboxEntry: Sendable, Hashable {
     /// Where the entry is in its life.
     public enum State: String, Sendable, Hashable {
-        case pending, delivered, dead
+        /// Waiting in line for delivery.
+        case pending
+        /// Delivered (delivered entries are removed, so none is read back).
+        case delivered
+        /// Out of retries: a dead letter, kept for replay.
+        case dead
     }
 
+    /// The queue position: entries of one line go in id order.
     public var id: Int64
+    /// The channel the event belongs to.
     public var channelID: String
+    /// Where the body is POSTed.
     public var url: String
+    /// The chat whose line the entry waits in.
     public var chatID: String
+    /// The JSON body to POST.
     public var body: [UInt8]
+    /// Failed attempts so far.
     public var attempts: Int
+    /// When the event was queued (or replayed); retries stop a while after it.
     public var queuedAt: Date
+    /// When the entry is due.
     public var nextAttemptAt: Date
+    /// Why the last attempt failed.
     public var lastError: String?
+    /// Pending, delivered or dead.
     public var state: State
     /// A failed attempt is not retried: the entry becomes a dead letter at once.
     public var singleAttempt: Bool
 
+    /// An entry as stored.
     public init(id: Int64, channelID: String, url: String, chatID: String, body: [UInt8], attempts: Int, queuedAt: Date, nextAttemptAt: Date, lastError: String?, state: State, singleAttempt: Bool = false) {
         self.id = id
         self.channelID = channelID
@@ -58,9 +76,12 @@ public struct OutboxEntry: Sendable, Hashable {
 
 /// An inbound message to keep in the history, and its event when it is new.
 public struct InboundMessageCommit: Sendable, Hashable {
+    /// The message for the history.
     public var message: StoredMessage
+    /// Its `messages` event; `nil` when nothing is pushed.
     public var event: QueuedEvent?
 
+    /// A message and its event.
     public init(message: StoredMessage, event: QueuedEvent?) {
         self.message = message
         self.event = event
@@ -69,8 +90,11 @@ public struct InboundMessageCommit: Sendable, Hashable {
 
 /// A status of an outbound message to keep for `/hookInfo`, and its ack event.
 public struct StatusCommit: Sendable, Hashable {
+    /// The channel that sent the message.
     public var channelID: String
+    /// The wamid of the message.
     public var messageID: String
+    /// Meta's status: `sent`, `delivered`, `read`, `failed`, ….
     public var status: String
     /// Position in sent < delivered < read < failed; an ack whose rank is not above the stored ones is kept but not pushed.
     public var rank: Int
@@ -79,6 +103,7 @@ public struct StatusCommit: Sendable, Hashable {
     /// `nil` when the channel does not want acks.
     public var event: QueuedEvent?
 
+    /// A status and its ack event.
     public init(channelID: String, messageID: String, status: String, rank: Int, raw: [UInt8], event: QueuedEvent?) {
         self.channelID = channelID
         self.messageID = messageID
@@ -91,15 +116,20 @@ public struct StatusCommit: Sendable, Hashable {
 
 /// Everything one Meta webhook delivery produces, committed in one transaction before Meta gets its 200.
 public struct InboundCommit: Sendable, Hashable {
+    /// Meta's webhook body, byte for byte.
     public var payload: [UInt8]
+    /// When it arrived; the queue time of the events it produces.
     public var receivedAt: Date
     /// Phone number ids in the payload that belong to no channel.
     public var unroutablePhoneNumberIDs: [String]
+    /// Messages for the history, with their events.
     public var messages: [InboundMessageCommit]
+    /// Statuses of outbound messages, with their ack events.
     public var statuses: [StatusCommit]
     /// Meta's changes as received, for channels with `rawHooks` on; queued as they are, duplicates included.
     public var rawEvents: [QueuedEvent]
 
+    /// A webhook delivery and what it produces.
     public init(
         payload: [UInt8], receivedAt: Date, unroutablePhoneNumberIDs: [String] = [], messages: [InboundMessageCommit] = [],
         statuses: [StatusCommit] = [], rawEvents: [QueuedEvent] = []
@@ -115,23 +145,31 @@ public struct InboundCommit: Sendable, Hashable {
 
 /// What an ``InboundCommit`` changed.
 public struct InboundCommitResult: Sendable, Hashable {
+    /// Messages added to the history.
     public var newMessages = 0
+    /// Messages dropped: their wamid was known.
     public var duplicateMessages = 0
+    /// Statuses kept.
     public var newStatuses = 0
+    /// Statuses dropped: their (wamid, status) was known.
     public var duplicateStatuses = 0
     /// Outbox rows written (one per event and URL).
     public var queuedDeliveries = 0
 
+    /// Nothing changed yet.
     public init() {}
 }
 
 /// Depth and age of the outbox, for metrics.
 public struct OutboxStats: Sendable, Hashable {
+    /// Entries waiting for delivery.
     public var pending: Int
+    /// Dead letters.
     public var dead: Int
     /// Age of the oldest pending entry, in seconds.
     public var oldestPendingAge: Double
 
+    /// Outbox figures.
     public init(pending: Int, dead: Int, oldestPendingAge: Double) {
         self.pending = pending
         self.dead = dead

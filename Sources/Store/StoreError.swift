@@ -1,0 +1,21 @@
+/// Errors of the store layer. Descriptions never contain secrets.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// A channel with this id or phone number id exists already.
+    case channelExists(field: String, value: String)
+    /// No channel has this id.
+    case channelNotFound(id: String)
+    /// The `--database` value names no store this build supports.
+    case unsupportedDatabase(String)
+    /// The database failed; the text is the driver's, without bound values.
+    case database(String)
+
+    /// A sentence for operators and logs.
+    public var description: String {
+        switch self {
+        case .channelExists(let field, let value): "a channel with \(field) \"\(value)\" exists already"
+        case .channelNotFound(let id): "no channel with id \"\(id)\""
+        case .unsupportedDatabase(let reason): reason
+        case .database(let reason): "database error: \(reason)"
+        }
+    }
+}
