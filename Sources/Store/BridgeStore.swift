@@ -21,8 +21,6 @@ public protocol BridgeStore: Sendable {
     func channel(id: String) async throws -> ChannelRecord?
     /// The channel whose token hashes to `tokenHash`.
     func channel(tokenHash: String) async throws -> ChannelRecord?
-    /// The channel of this Meta phone number id (routes inbound webhooks).
-    func channel(phoneNumberID: String) async throws -> ChannelRecord?
     /// Every channel, ordered by id.
     func channels() async throws -> [ChannelRecord]
     /// Removes a channel; `false` when there was none.

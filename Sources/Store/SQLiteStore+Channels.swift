@@ -83,11 +83,6 @@ extension SQLiteStore {
         try await channel(where: ChannelRow.Columns.tokenHash, is: tokenHash)
     }
 
-    /// The channel of this Meta phone number id.
-    public func channel(phoneNumberID: String) async throws -> ChannelRecord? {
-        try await channel(where: ChannelRow.Columns.phoneNumberID, is: phoneNumberID)
-    }
-
     /// The channel whose `column` (a unique one) holds `value`.
     // SQL with a cached statement rather than the query interface: every authenticated request looks a
     // channel up, and building a query-interface request each time cost more than the lookup itself.

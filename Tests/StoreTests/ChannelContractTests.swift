@@ -14,7 +14,7 @@ struct ChannelContractTests {
 
         #expect(try await store.channel(id: "alpha")?.phoneNumberID == "111")
         #expect(try await store.channel(tokenHash: ChannelToken.hash("token-alpha-0001"))?.id == "alpha")
-        #expect(try await store.channel(phoneNumberID: "222")?.id == "beta")
+        #expect(try await store.channelOwning(phoneNumberID: "222")?.id == "beta")
         #expect(try await store.channel(id: "alpha")?.settings == alpha.settings)
         #expect(try await store.channels().map(\.id) == ["alpha", "beta"])
 
@@ -40,11 +40,11 @@ struct ChannelContractTests {
         try await store.addChannel(Fixtures.channel("mike", phoneNumberID: "555", token: "token-mike-00001"))
 
         #expect(try await store.channel(id: "zulu") == zulu)
-        #expect(try await store.channel(phoneNumberID: "999") == zulu)
+        #expect(try await store.channelOwning(phoneNumberID: "999") == zulu)
         #expect(try await store.channels().map(\.id) == ["alpha", "mike", "zulu"])
         #expect(try await store.channel(id: "nope") == nil)
         #expect(try await store.channel(tokenHash: ChannelToken.hash("nope")) == nil)
-        #expect(try await store.channel(phoneNumberID: "000") == nil)
+        #expect(try await store.channelOwning(phoneNumberID: "000") == nil)
     }
 
     @Test("a second channel with a token hash in use is refused", arguments: StoreFactory.all)
@@ -79,11 +79,11 @@ struct ChannelContractTests {
         try await store.addChannel(Fixtures.channel("beta", phoneNumberID: "222", token: "token-beta-00001"))
         #expect(try await store.removeChannel(id: "alpha"))
         #expect(try await store.channels().map(\.id) == ["beta"])
-        #expect(try await store.channel(phoneNumberID: "111") == nil)
+        #expect(try await store.channelOwning(phoneNumberID: "111") == nil)
         #expect(try await store.channel(tokenHash: ChannelToken.hash("token-alpha-0001")) == nil)
 
         try await store.addChannel(Fixtures.channel("alpha", phoneNumberID: "111", token: "token-alpha-0002"))
-        #expect(try await store.channel(phoneNumberID: "111")?.id == "alpha")
+        #expect(try await store.channelOwning(phoneNumberID: "111")?.id == "alpha")
     }
 
     @Test("settings and credentials are replaced and nothing else changes", arguments: StoreFactory.all)
@@ -148,5 +148,12 @@ struct ChannelContractTests {
         #expect(try await store.installationSecret(named: "media-links") == secret)
         #expect(try await store.allMessages(channelID: "alpha").map(\.id) == ["w1"])
         try await store.ping()
+    }
+}
+
+extension BridgeStore {
+    /// The channel of a Meta phone number id, as the webhook route finds it (among every channel).
+    func channelOwning(phoneNumberID: String) async throws -> ChannelRecord? {
+        try await channels().first { $0.phoneNumberID == phoneNumberID }
     }
 }
