@@ -3,14 +3,14 @@ import PackageDescription
 
 /// One set of compiler settings for every target: Swift 6 language mode (strict concurrency).
 let sharedSwiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
     name: "onemsg-bridge",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "onemsg-bridge", targets: ["onemsg-bridge"]),
+        .executable(name: "onemsg-bridge", targets: ["onemsg-bridge"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),

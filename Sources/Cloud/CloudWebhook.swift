@@ -1,4 +1,5 @@
 import JSONValue
+
 /// The body Meta POSTs to a webhook callback (`object: whatsapp_business_account`).
 ///
 /// Only the parts the bridge routes and translates are typed; unknown keys are ignored when decoding.

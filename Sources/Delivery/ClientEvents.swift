@@ -76,20 +76,22 @@ public enum ClientEvents {
             }
             let events = InboundTranslation.events(from: change.value, field: change.field) { mediaURL(channel, $0) }
             for message in events.messages {
-                commit.messages.append(InboundMessageCommit(
-                    message: StoredMessage(
-                        channelID: channel.id, id: message.id, chatID: message.chatId, fromMe: message.fromMe,
-                        type: message.type, body: message.body, quotedMsgID: message.quotedMsgId,
-                        time: Date(timeIntervalSince1970: TimeInterval(message.time)),
-                        event: Array(try encoder.encode(message))),
-                    event: try queued(message, channel: channel)))
+                commit.messages.append(
+                    InboundMessageCommit(
+                        message: StoredMessage(
+                            channelID: channel.id, id: message.id, chatID: message.chatId, fromMe: message.fromMe,
+                            type: message.type, body: message.body, quotedMsgID: message.quotedMsgId,
+                            time: Date(timeIntervalSince1970: TimeInterval(message.time)),
+                            event: Array(try encoder.encode(message))),
+                        event: try queued(message, channel: channel)))
             }
             guard change.field == "messages" else { continue }
             for (status, ack) in zip(change.value.statuses ?? [], events.acks) {
-                commit.statuses.append(StatusCommit(
-                    channelID: channel.id, messageID: status.id, status: status.status,
-                    rank: AckRank.rank(status.status), raw: Array(try encoder.encode(status)),
-                    event: try queued(ack, channel: channel)))
+                commit.statuses.append(
+                    StatusCommit(
+                        channelID: channel.id, messageID: status.id, status: status.status,
+                        rank: AckRank.rank(status.status), raw: Array(try encoder.encode(status)),
+                        event: try queued(ack, channel: channel)))
             }
         }
         return commit

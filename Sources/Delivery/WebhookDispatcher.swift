@@ -12,7 +12,10 @@ public struct DeliveryObserver: Sendable {
     public var retried: @Sendable () -> Void = {}
     public var deadLettered: @Sendable () -> Void = {}
 
-    public init(delivered: @escaping @Sendable () -> Void = {}, retried: @escaping @Sendable () -> Void = {}, deadLettered: @escaping @Sendable () -> Void = {}) {
+    public init(
+        delivered: @escaping @Sendable () -> Void = {}, retried: @escaping @Sendable () -> Void = {},
+        deadLettered: @escaping @Sendable () -> Void = {}
+    ) {
         self.delivered = delivered
         self.retried = retried
         self.deadLettered = deadLettered
@@ -109,7 +112,8 @@ public final class WebhookDispatcher: Service {
             case .retry(let date, let reason):
                 try await store.reschedule(outboxID: entry.id, attempts: attempts, at: date, error: reason)
                 observer.retried()
-                logger.info("webhook delivery will be retried", metadata: ["outbox.id": "\(entry.id)", "attempts": "\(attempts)", "reason": "\(reason)"])
+                logger.info(
+                    "webhook delivery will be retried", metadata: ["outbox.id": "\(entry.id)", "attempts": "\(attempts)", "reason": "\(reason)"])
             case .deadLetter(let reason):
                 try await store.deadLetter(outboxID: entry.id, attempts: attempts, error: reason)
                 observer.deadLettered()

@@ -1,5 +1,4 @@
 import Foundation
-
 import JSONValue
 
 /// One value of a 1MSG request, whatever encoding it arrived in.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// `POST /settings` and `POST /webhook`: the settings a 1MSG client may change. Absent fields stay as they are.
 public struct SettingsRequest: OneMsgRequest, Hashable {
     /// The most webhook URLs a channel may have.
@@ -79,5 +81,3 @@ extension FieldReader {
         return urls
     }
 }
-
-import Foundation

@@ -296,7 +296,7 @@ enum AccountEndpoints {
         let blocked = state.blockedUsers(phoneNumberID: number.phoneNumberID)
         let page = try GraphPaging.page(blocked, call: call)
         var reply: [String: CloudJSON] = [
-            "data": .array(page.items.map { ["messaging_product": "whatsapp", "wa_id": .string($0)] }),
+            "data": .array(page.items.map { ["messaging_product": "whatsapp", "wa_id": .string($0)] })
         ]
         reply["paging"] = page.paging
         return CloudSimulator.json200(CloudJSON.object(reply))
@@ -326,10 +326,12 @@ enum AccountEndpoints {
             } else {
                 failed.append([
                     "input": .string(input),
-                    "errors": [[
-                        "message": "Invalid user", "code": 139100,
-                        "error_data": ["details": .string("\(input) is not a valid WhatsApp user phone number")],
-                    ]],
+                    "errors": [
+                        [
+                            "message": "Invalid user", "code": 139100,
+                            "error_data": ["details": .string("\(input) is not a valid WhatsApp user phone number")],
+                        ]
+                    ],
                 ])
             }
         }

@@ -35,7 +35,8 @@ public enum CloudSimulator {
         router.get(":version/:objectID") { request, context in
             // Graph names every object by id alone: media ids keep the media lookup (and unknown ids its 404).
             let id = context.parameters.get("objectID") ?? ""
-            let isAccountNode = state.number(id) != nil || !state.numbers(inWABA: id).isEmpty
+            let isAccountNode =
+                state.number(id) != nil || !state.numbers(inWABA: id).isEmpty
                 || id.hasPrefix("upload:") || id.hasPrefix("upload%3A")
             guard state.media(id) == nil, isAccountNode else {
                 return mediaInfo(request: request, context: context, state: state)
@@ -109,7 +110,10 @@ public enum CloudSimulator {
             return respond(scripted)
         }
         guard let number = state.number(phoneNumberID) else {
-            return error(400, code: 100, "Unsupported post request. Object with ID '\(phoneNumberID)' does not exist, cannot be loaded due to missing permissions, or does not support this operation")
+            return error(
+                400, code: 100,
+                "Unsupported post request. Object with ID '\(phoneNumberID)' does not exist, cannot be loaded due to missing permissions, or does not support this operation"
+            )
         }
         guard request.headers[.authorization] == "Bearer \(number.accessToken)" else {
             return error(401, code: 190, "Invalid OAuth access token - Cannot parse access token")
@@ -129,7 +133,9 @@ public enum CloudSimulator {
             let name = template["name"] as? String ?? ""
             let language = (template["language"] as? [String: Any])?["code"] as? String ?? ""
             guard let approved = state.approvedTemplateCategory(wabaID: number.wabaID, name: name, language: language) else {
-                return error(404, code: 132001, "Template name does not exist in the translation", details: "template name (\(name)) does not exist in \(language)")
+                return error(
+                    404, code: 132001, "Template name does not exist in the translation",
+                    details: "template name (\(name)) does not exist in \(language)")
             }
             category = approved
         }
@@ -170,12 +176,16 @@ public enum CloudSimulator {
             id: wamid, from: from, timestamp: String(Int(Date().timeIntervalSince1970)), type: "text",
             text: .init(body: fields["text"] ?? "Hello from the sandbox"))
         let payload = CloudWebhookPayload(entry: [
-            .init(id: number.wabaID, changes: [
-                .init(field: "messages", value: .init(
-                    metadata: .init(displayPhoneNumber: number.displayPhoneNumber, phoneNumberID: number.phoneNumberID),
-                    contacts: [.init(profile: .init(name: fields["name"] ?? "Sandbox Customer"), waID: from)],
-                    messages: [message]))
-            ])
+            .init(
+                id: number.wabaID,
+                changes: [
+                    .init(
+                        field: "messages",
+                        value: .init(
+                            metadata: .init(displayPhoneNumber: number.displayPhoneNumber, phoneNumberID: number.phoneNumberID),
+                            contacts: [.init(profile: .init(name: fields["name"] ?? "Sandbox Customer"), waID: from)],
+                            messages: [message]))
+                ])
         ])
         let status = await poster.post(payload, signedFor: number)
         return json200(["id": wamid, "webhookStatus": String(status)])
@@ -193,9 +203,10 @@ public enum CloudSimulator {
             return error(401, code: 190, "Invalid OAuth access token - Cannot parse access token")
         }
         let host = request.head.authority ?? "127.0.0.1"
-        return json200(CloudMediaInfo(
-            url: "http://\(host)/media-files/\(id)", mimeType: media.mimeType,
-            sha256: SHA256.hash(data: media.bytes).map { String(format: "%02x", $0) }.joined(), fileSize: media.bytes.count, id: id))
+        return json200(
+            CloudMediaInfo(
+                url: "http://\(host)/media-files/\(id)", mimeType: media.mimeType,
+                sha256: SHA256.hash(data: media.bytes).map { String(format: "%02x", $0) }.joined(), fileSize: media.bytes.count, id: id))
     }
 
     /// Graph calls on media name the number in `phone_number_id` and carry its token.
@@ -296,14 +307,20 @@ final class StatusWebhookPoster: Service {
 
     private func post(status: String, for pending: Pending) async {
         let payload = CloudWebhookPayload(entry: [
-            .init(id: pending.number.wabaID, changes: [
-                .init(field: "messages", value: .init(
-                    metadata: .init(displayPhoneNumber: pending.number.displayPhoneNumber, phoneNumberID: pending.number.phoneNumberID),
-                    statuses: [.init(
-                        id: pending.wamid, status: status, timestamp: String(Int(Date().timeIntervalSince1970)),
-                        recipientID: pending.recipient,
-                        pricing: .init(billable: true, pricingModel: "PMP", category: pending.category))]))
-            ])
+            .init(
+                id: pending.number.wabaID,
+                changes: [
+                    .init(
+                        field: "messages",
+                        value: .init(
+                            metadata: .init(displayPhoneNumber: pending.number.displayPhoneNumber, phoneNumberID: pending.number.phoneNumberID),
+                            statuses: [
+                                .init(
+                                    id: pending.wamid, status: status, timestamp: String(Int(Date().timeIntervalSince1970)),
+                                    recipientID: pending.recipient,
+                                    pricing: .init(billable: true, pricingModel: "PMP", category: pending.category))
+                            ]))
+                ])
         ])
         await post(payload, signedFor: pending.number)
     }

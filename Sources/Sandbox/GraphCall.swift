@@ -62,7 +62,10 @@ struct GraphCall {
 
     /// Meta's answer for an id that names no object this call can act on.
     var unknownObject: GraphFailure {
-        GraphFailure(400, "Unsupported \(request.method.rawValue.lowercased()) request. Object with ID '\(objectID)' does not exist, cannot be loaded due to missing permissions, or does not support this operation")
+        GraphFailure(
+            400,
+            "Unsupported \(request.method.rawValue.lowercased()) request. Object with ID '\(objectID)' does not exist, cannot be loaded due to missing permissions, or does not support this operation"
+        )
     }
 
     /// The phone number named by the path, when the call carries its Bearer token.

@@ -105,7 +105,9 @@ enum MessageRules {
                 return missing("interactive['action']['sections']")
             }
             let rows = sections.reduce(0) { $0 + (($1["rows"] as? [Any])?.count ?? 0) }
-            if rows > 10 { return Problem(code: 131009, message: "Parameter value is not valid", details: "Total row count exceed max allowed count: 10") }
+            if rows > 10 {
+                return Problem(code: 131009, message: "Parameter value is not valid", details: "Total row count exceed max allowed count: 10")
+            }
         case "button":
             guard let buttons = action["buttons"] as? [[String: Any]], (1...3).contains(buttons.count) else {
                 return Problem(code: 131009, message: "Parameter value is not valid", details: "Buttons count should be between 1 and 3")

@@ -33,7 +33,7 @@ enum TemplateEndpoints {
         }
         let page = try GraphPaging.page(templates, call: call)
         var reply: [String: CloudJSON] = [
-            "data": .array(page.items.map { json($0, fields: fields, defaulted: call.query("fields") == nil) }),
+            "data": .array(page.items.map { json($0, fields: fields, defaulted: call.query("fields") == nil) })
         ]
         reply["paging"] = page.paging
         return CloudSimulator.json200(CloudJSON.object(reply))
@@ -106,9 +106,10 @@ enum TemplateEndpoints {
                 400, "Invalid parameter", subcode: 2388024, userTitle: "Content in this language already exists",
                 userMessage: "There is already \(language) content for this template. You can create a new template and try again.")
         }
-        return CloudSimulator.json200([
-            "id": .string(template.id), "status": .string(template.status), "category": .string(category),
-        ] as CloudJSON)
+        return CloudSimulator.json200(
+            [
+                "id": .string(template.id), "status": .string(template.status), "category": .string(category),
+            ] as CloudJSON)
     }
 
     /// Meta's synchronous checks of `components`.
@@ -201,9 +202,10 @@ extension SimulatorState {
             accounts.withWABA(wabaID) { waba in
                 for index in 0..<max(count, 0) {
                     let name = "\(prefix)_\(String(format: "%04d", index + 1))"
-                    waba.templates.append(SimulatedTemplate(
-                        name: name, language: "en_US", category: "UTILITY",
-                        components: [["type": "BODY", "text": .string("Sandbox template \(name)")]]))
+                    waba.templates.append(
+                        SimulatedTemplate(
+                            name: name, language: "en_US", category: "UTILITY",
+                            components: [["type": "BODY", "text": .string("Sandbox template \(name)")]]))
                 }
             }
         }

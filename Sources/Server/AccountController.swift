@@ -34,7 +34,8 @@ struct AccountController: Sendable {
         async let number = graph.phoneNumber(fields: "display_phone_number", channel: channel)
         let found = try metrics.upstreamResult("getMe", changes: false, await profile) ?? CloudBusinessProfile()
         // The number only adds `phone`; without Meta's answer the one learned from webhooks serves.
-        let phoneNumber = (try? await number.get())
+        let phoneNumber =
+            (try? await number.get())
             ?? channel.settings.displayPhoneNumber.map { CloudPhoneNumber(displayPhoneNumber: $0) }
         return ProfileTranslation.me(profile: found, phoneNumber: phoneNumber)
     }
@@ -77,7 +78,8 @@ struct AccountController: Sendable {
     func setCommerce(context: OneMsgRequestContext) async throws -> SuccessReply {
         let channel = context.channel
         let query = try BridgeError.validating { try CommerceTranslation.update(context.fields) }
-        let _: CloudSuccess = try metrics.upstreamResult("setCommerce", changes: true,
+        let _: CloudSuccess = try metrics.upstreamResult(
+            "setCommerce", changes: true,
             await graph.updateCommerceSettings(query.map { ($0.name, $0.value) }, channel: channel))
         return SuccessReply(success: true)
     }

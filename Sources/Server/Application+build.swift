@@ -49,18 +49,21 @@ public func buildApplication(
 
     let metrics = BridgeMetrics()
     let signal = DeliverySignal()
-    services.append(WebhookDispatcher(
-        store: store, httpClient: httpClient, policy: config.retryPolicy, signal: signal,
-        observer: DeliveryObserver(
-            delivered: { metrics.recordDelivery("delivered") }, retried: { metrics.recordDelivery("retried") },
-            deadLettered: { metrics.recordDelivery("dead_lettered") }),
-        logger: logger))
+    services.append(
+        WebhookDispatcher(
+            store: store, httpClient: httpClient, policy: config.retryPolicy, signal: signal,
+            observer: DeliveryObserver(
+                delivered: { metrics.recordDelivery("delivered") }, retried: { metrics.recordDelivery("retried") },
+                deadLettered: { metrics.recordDelivery("dead_lettered") }),
+            logger: logger))
     let publicURL = LateBoundURL(config.publicURL?.trimmingSuffix("/"))
     let mediaLinks = MediaLinks(
         keyBytes: Data(try await store.installationSecret(named: "media-links").utf8), baseURL: publicURL)
-    let graph = dependencies.graph ?? CloudClient(
-        httpClient: httpClient, graphURL: graphURL, apiVersion: config.graphAPIVersion,
-        timeout: config.upstreamTimeout, logger: logger)
+    let graph =
+        dependencies.graph
+        ?? CloudClient(
+            httpClient: httpClient, graphURL: graphURL, apiVersion: config.graphAPIVersion,
+            timeout: config.upstreamTimeout, logger: logger)
     let router = buildRouter(
         config: config,
         parts: RouterParts(
@@ -119,9 +122,11 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     ).register(on: router)
 
     let oneMsg = router.group()
-        .add(middleware: OneMsgAuthMiddleware(
-            channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes,
-            maxUploadBodyBytes: config.maxUploadBodyBytes))
+        .add(
+            middleware: OneMsgAuthMiddleware(
+                channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes,
+                maxUploadBodyBytes: config.maxUploadBodyBytes)
+        )
         .group(context: OneMsgRequestContext.self)
     SendController(graph: parts.graph, store: store, metrics: metrics, signal: parts.signal).register(on: oneMsg)
     MediaOperationsController(graph: parts.graph, fetcher: parts.fetcher, links: parts.mediaLinks, metrics: metrics)

@@ -1,7 +1,7 @@
+import Cloud
 import Foundation
 import Hummingbird
 import OneMsg
-import Cloud
 import Translation
 
 /// Errors of the HTTP edge, each rendered as 1MSG's `{"error": "…"}` with its status.
@@ -59,16 +59,17 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     /// the channel's credentials are refused or Meta fails, 504 on a timeout. `changes`: the call would
     /// have changed something.
     static func upstream(_ failure: CloudCallFailure, changes: Bool = true) -> BridgeError {
-        let status: HTTPResponse.Status = switch failure {
-        case .refused(let httpStatus, _) where httpStatus == 404: .notFound
-        case .refused(_, let error) where rateLimitCodes.contains(error.code): .tooManyRequests
-        case .refused(let httpStatus, let error)
-        where (400..<500).contains(httpStatus) && !credentialCodes.contains(error.code) && !(200...299).contains(error.code)
-            && httpStatus != 401 && httpStatus != 403:
-            .badRequest
-        case .timedOut: .gatewayTimeout
-        default: .badGateway
-        }
+        let status: HTTPResponse.Status =
+            switch failure {
+            case .refused(let httpStatus, _) where httpStatus == 404: .notFound
+            case .refused(_, let error) where rateLimitCodes.contains(error.code): .tooManyRequests
+            case .refused(let httpStatus, let error)
+            where (400..<500).contains(httpStatus) && !credentialCodes.contains(error.code) && !(200...299).contains(error.code)
+                && httpStatus != 401 && httpStatus != 403:
+                .badRequest
+            case .timedOut: .gatewayTimeout
+            default: .badGateway
+            }
         return .upstream(status: status, message: ReplyTranslation.operationFailure(failure, changes: changes))
     }
 

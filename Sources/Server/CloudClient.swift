@@ -44,8 +44,9 @@ struct CloudClient: GraphAPI {
     func uploadMedia(_ upload: MediaUpload, channel: ChannelRecord) async -> Result<CloudMediaID, CloudCallFailure> {
         let boundary = "onemsg-bridge-\(UInt64.random(in: 0...UInt64.max))"
         let filename = (upload.file.filename ?? "file").replacingOccurrences(of: "\"", with: "'")
-        let head = ByteBuffer(string:
-            "--\(boundary)\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n"
+        let head = ByteBuffer(
+            string:
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n"
                 + "--\(boundary)\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\n\(upload.mimeType)\r\n"
                 + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(filename)\"\r\n"
                 + "Content-Type: \(upload.mimeType)\r\n\r\n")

@@ -15,10 +15,13 @@ struct HandleUploader: Sendable {
     func handles(for uploads: [HandleUpload], channel: ChannelRecord) async throws -> [String] {
         guard let first = uploads.first else { return [] }
         guard let appID = channel.settings.metaAppID else {
-            throw BridgeError.invalid(ValidationError([FieldProblem(
-                field: first.field,
-                rule: "cannot be uploaded: Meta's resumable upload needs the channel's Meta app id, which is not set; "
-                    + "the operator sets it with `onemsg-bridge channel update --id \(channel.id) --app-id <app id>`")]))
+            throw BridgeError.invalid(
+                ValidationError([
+                    FieldProblem(
+                        field: first.field,
+                        rule: "cannot be uploaded: Meta's resumable upload needs the channel's Meta app id, which is not set; "
+                            + "the operator sets it with `onemsg-bridge channel update --id \(channel.id) --app-id <app id>`")
+                ]))
         }
         var files: [UploadedFile] = []
         defer { FileSpool.remove(files) }

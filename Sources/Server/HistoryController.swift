@@ -14,16 +14,22 @@ struct HistoryController: Sendable {
 
     func messages(request: Request, context: OneMsgRequestContext) async throws -> Response {
         let channel = context.channel
-        var reader = FieldReader(RequestFields(values: request.uri.queryParameters.reduce(into: [:]) { values, pair in
-            values[String(pair.key)] = .string(String(pair.value))
-        }))
+        var reader = FieldReader(
+            RequestFields(
+                values: request.uri.queryParameters.reduce(into: [:]) { values, pair in
+                    values[String(pair.key)] = .string(String(pair.value))
+                }))
         var query = HistoryQuery()
         query.last = reader.bool("last") ?? false
         query.afterMessageNumber = reader.integer("lastMessageNumber", minimum: 0)
         query.fromMessageNumber = reader.integer("firstMessageNumber", minimum: 0)
         if let limit = reader.integer("limit", minimum: 0) { query.limit = limit == 0 ? nil : Int(limit) }
         if let chat = reader.text("chatId") {
-            if let recipient = Recipient(chatId: chat) { query.chatID = recipient.chatId } else { reader.report("chatId", "must look like <digits>@c.us, <group id>@g.us or <user id>@lid") }
+            if let recipient = Recipient(chatId: chat) {
+                query.chatID = recipient.chatId
+            } else {
+                reader.report("chatId", "must look like <digits>@c.us, <group id>@g.us or <user id>@lid")
+            }
         }
         query.minTime = reader.integer("min_time", minimum: 0).map { Date(timeIntervalSince1970: TimeInterval($0)) }
         query.maxTime = reader.integer("max_time", minimum: 0).map { Date(timeIntervalSince1970: TimeInterval($0)) }

@@ -44,7 +44,8 @@ struct MediaController: Sendable {
         let info = await graph.mediaInfo(id: mediaID, channel: channel)
         switch info {
         case .failure(.refused(_, let error)):
-            return ErrorRendering.response(status: .badGateway, message: "Meta refused the media lookup (\(error.code)); the file may be older than 7 days")
+            return ErrorRendering.response(
+                status: .badGateway, message: "Meta refused the media lookup (\(error.code)); the file may be older than 7 days")
         case .failure:
             return ErrorRendering.response(status: .badGateway, message: "The WhatsApp Cloud API did not answer the media lookup; retry later")
         case .success(let info):

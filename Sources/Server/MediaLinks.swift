@@ -21,7 +21,8 @@ struct MediaLinks: Sendable {
         let expires = Int(now.timeIntervalSince1970 + Self.lifetime)
         let base = baseURL.url ?? ""
         let segment = CloudClient.pathSegment(mediaID)
-        return "\(base)/\(channelID)/media/\(segment)?expires=\(expires)&signature=\(signature(channelID: channelID, mediaID: mediaID, expires: expires))"
+        return
+            "\(base)/\(channelID)/media/\(segment)?expires=\(expires)&signature=\(signature(channelID: channelID, mediaID: mediaID, expires: expires))"
     }
 
     /// Why a link is refused, for the 4xx reply.

@@ -61,9 +61,14 @@ struct MediaOperationsController: Sendable {
         let mime = MediaTranslation.uploadMIME(of: file, filename: file.filename)
         let kind = MediaTranslation.kindForMIME(mime) ?? .document
         guard file.size <= kind.maxBytes else {
-            throw BridgeError.invalid(ValidationError([FieldProblem(
-                field: file.fieldName,
-                rule: "is \(MediaTranslation.megabytes(file.size)); WhatsApp accepts \(kind.rawValue) files up to \(MediaTranslation.megabytes(kind.maxBytes))")]))
+            throw BridgeError.invalid(
+                ValidationError([
+                    FieldProblem(
+                        field: file.fieldName,
+                        rule:
+                            "is \(MediaTranslation.megabytes(file.size)); WhatsApp accepts \(kind.rawValue) files up to \(MediaTranslation.megabytes(kind.maxBytes))"
+                    )
+                ]))
         }
         let outcome = await graph.uploadMedia(MediaUpload(file: file, mimeType: mime, kind: kind), channel: channel)
         metrics.recordUpstream(operation: "uploadMedia", outcome: SendController.outcomeLabel(outcome))

@@ -68,10 +68,14 @@ struct BridgeMetrics: Sendable {
     func recordOutbox(_ stats: OutboxStats) {
         registry.makeGauge(descriptor: .init(metricName: "bridge_outbox_pending", unitName: "events", helpText: "Client webhook deliveries waiting"))
             .set(Double(stats.pending))
-        registry.makeGauge(descriptor: .init(metricName: "bridge_outbox_dead", unitName: "events", helpText: "Dead-lettered client webhook deliveries"))
-            .set(Double(stats.dead))
-        registry.makeGauge(descriptor: .init(metricName: "bridge_outbox_oldest_pending_age", unitName: "seconds", helpText: "Age of the oldest waiting delivery"))
-            .set(stats.oldestPendingAge)
+        registry.makeGauge(
+            descriptor: .init(metricName: "bridge_outbox_dead", unitName: "events", helpText: "Dead-lettered client webhook deliveries")
+        )
+        .set(Double(stats.dead))
+        registry.makeGauge(
+            descriptor: .init(metricName: "bridge_outbox_oldest_pending_age", unitName: "seconds", helpText: "Age of the oldest waiting delivery")
+        )
+        .set(stats.oldestPendingAge)
     }
 
     func text() -> String {
@@ -109,7 +113,9 @@ struct ObservabilityMiddleware: RouterMiddleware {
         case let error as BridgeError:
             return ErrorRendering.response(status: error.status, message: error.message)
         case let error as HTTPError:
-            let message = error.body ?? (error.status == .notFound ? "Unknown method \(request.method.rawValue) \(request.uri.path)" : error.status.reasonPhrase)
+            let message =
+                error.body
+                ?? (error.status == .notFound ? "Unknown method \(request.method.rawValue) \(request.uri.path)" : error.status.reasonPhrase)
             return ErrorRendering.response(status: error.status, message: message)
         default:
             context.logger.error("unhandled error", metadata: ["error.type": "\(type(of: error))"])

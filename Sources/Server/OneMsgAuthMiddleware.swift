@@ -38,7 +38,8 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
         let bodyTokenValue = fields.remove("token")
         let bodyToken: String? = if case .string(let text)? = bodyTokenValue, !text.isEmpty { text } else { nil }
 
-        let candidates = Self.queryTokens(request.uri.query)
+        let candidates =
+            Self.queryTokens(request.uri.query)
             + [Self.bearerToken(request.headers[.authorization]), bodyToken].compactMap { $0 }
         let pathChannelID = context.parameters.get("channelId")
         guard let channel = try await channels.authenticate(tokens: candidates, channelID: pathChannelID) else {
@@ -80,7 +81,6 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
         return token.isEmpty ? nil : token
     }
 }
-
 
 extension Request {
     /// Collects the whole body, or throws ``BridgeError/bodyTooLarge(limit:)``.

@@ -55,7 +55,9 @@ enum NetworkAddressKind: String, Sendable, Equatable {
         case (127, _): .loopback
         case (10, _), (172, 16...31), (192, 168), (100, 64...127): .privateNetwork
         case (169, 254): .linkLocal
-        case (0, _), (224...255, _), (198, 18...19), (192, 0) where b[2] == 0: .reserved
+        case (0, _), (224...255, _), (198, 18...19),
+            (192, 0) where b[2] == 0:
+            .reserved
         default: .publicAddress
         }
     }
@@ -106,7 +108,9 @@ struct RemoteFileFetcher: Sendable {
                 throw problem(field, "could not be downloaded: the server answered HTTP \(response.status.code)")
             }
             if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length > maxBytes {
-                throw problem(field, "points to a file of \(MediaTranslation.megabytes(length)), more than the limit of \(MediaTranslation.megabytes(maxBytes))")
+                throw problem(
+                    field, "points to a file of \(MediaTranslation.megabytes(length)), more than the limit of \(MediaTranslation.megabytes(maxBytes))"
+                )
             }
             // Written to a spool file as it arrives: a 100 MB document never sits in memory.
             guard let spool = try? FileSpool.create() else { throw problem(field, "could not be stored; retry later") }
@@ -149,7 +153,8 @@ struct RemoteFileFetcher: Sendable {
             let kind = NetworkAddressKind.classify(address) ?? .reserved
             if !policy.allows(kind) {
                 throw problem(
-                    field, "resolves to a \(kind.rawValue) address (\(address)); the bridge fetches only public addresses unless configured otherwise")
+                    field, "resolves to a \(kind.rawValue) address (\(address)); the bridge fetches only public addresses unless configured otherwise"
+                )
             }
         }
     }

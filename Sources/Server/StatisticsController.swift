@@ -27,7 +27,8 @@ struct StatisticsController: Sendable {
         var month = StatisticsMonth(containing: Date())
         if let text = reader.text("date") {
             guard let asked = StatisticsMonth(oneMsgDate: text) else {
-                throw BridgeError.invalid(ValidationError([FieldProblem(field: "date", rule: "must be a month as mm.YYYY, such as 03.2022 (got \"\(text)\")")]))
+                throw BridgeError.invalid(
+                    ValidationError([FieldProblem(field: "date", rule: "must be a month as mm.YYYY, such as 03.2022 (got \"\(text)\")")]))
             }
             month = asked
         }

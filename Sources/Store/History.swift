@@ -22,7 +22,10 @@ public struct StoredMessage: Sendable, Hashable {
     public var event: [UInt8]?
 
     /// A history message.
-    public init(channelID: String, id: String, chatID: String, fromMe: Bool, type: String, body: String, quotedMsgID: String?, time: Date, event: [UInt8]? = nil) {
+    public init(
+        channelID: String, id: String, chatID: String, fromMe: Bool, type: String, body: String, quotedMsgID: String?, time: Date,
+        event: [UInt8]? = nil
+    ) {
         self.channelID = channelID
         self.id = id
         self.chatID = chatID
@@ -71,4 +74,3 @@ public struct HistoryEntry: Sendable, Hashable {
         self.message = message
     }
 }
-

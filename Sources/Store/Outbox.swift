@@ -59,7 +59,10 @@ public struct OutboxEntry: Sendable, Hashable {
     public var singleAttempt: Bool
 
     /// An entry as stored.
-    public init(id: Int64, channelID: String, url: String, chatID: String, body: [UInt8], attempts: Int, queuedAt: Date, nextAttemptAt: Date, lastError: String?, state: State, singleAttempt: Bool = false) {
+    public init(
+        id: Int64, channelID: String, url: String, chatID: String, body: [UInt8], attempts: Int, queuedAt: Date, nextAttemptAt: Date,
+        lastError: String?, state: State, singleAttempt: Bool = false
+    ) {
         self.id = id
         self.channelID = channelID
         self.url = url

@@ -146,7 +146,8 @@ extension SQLiteStore {
     /// Meta's status objects of a channel's messages received in `[start, end)`, for its statistics.
     public func statuses(channelID: String, receivedFrom start: Date, to end: Date) async throws -> [[UInt8]] {
         typealias Columns = MessageStatusRow.Columns
-        let request = MessageStatusRow
+        let request =
+            MessageStatusRow
             .select(Columns.raw)
             .filter(Columns.channelID == channelID)
             .filter(Columns.receivedAt >= start.timeIntervalSince1970 && Columns.receivedAt < end.timeIntervalSince1970)

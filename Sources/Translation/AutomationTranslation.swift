@@ -27,25 +27,27 @@ public enum AutomationTranslation {
         var members: [String: CloudJSON] = [:]
         if let welcome = reader.bool("enable_welcome_message") { members["enable_welcome_message"] = .bool(welcome) }
         if let prompts = reader.array(reader.structure("prompts"), at: "prompts", maxCount: 3) {
-            members["prompts"] = .array(prompts.enumerated().compactMap { index, prompt in
-                reader.text(prompt, at: "prompts[\(index)]", required: true, maxLength: 80).map(CloudJSON.string)
-            })
+            members["prompts"] = .array(
+                prompts.enumerated().compactMap { index, prompt in
+                    reader.text(prompt, at: "prompts[\(index)]", required: true, maxLength: 80).map(CloudJSON.string)
+                })
         } else if fields.clearedFields.contains("prompts") {
             members["prompts"] = .array([])
         }
         if let commands = reader.array(reader.structure("commands"), at: "commands", maxCount: 30) {
-            members["commands"] = .array(commands.enumerated().compactMap { index, command -> CloudJSON? in
-                let path = "commands[\(index)]"
-                guard let object = reader.object(command, at: path, required: true) else { return nil }
-                let name = reader.text(object["command_name"], at: "\(path).command_name", required: true)
-                    .map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
-                if let name, name.count > 30 || name.range(of: "^[A-Za-z0-9_]+$", options: .regularExpression) == nil {
-                    reader.report("\(path).command_name", "must be 1 to 30 letters, digits or underscores (got \"\(name)\")")
-                }
-                let description = reader.text(
-                    object["command_description"], at: "\(path).command_description", required: true, maxLength: 256)
-                return .members(["command_name": .text(name), "command_description": .text(description)])
-            })
+            members["commands"] = .array(
+                commands.enumerated().compactMap { index, command -> CloudJSON? in
+                    let path = "commands[\(index)]"
+                    guard let object = reader.object(command, at: path, required: true) else { return nil }
+                    let name = reader.text(object["command_name"], at: "\(path).command_name", required: true)
+                        .map { $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }
+                    if let name, name.count > 30 || name.range(of: "^[A-Za-z0-9_]+$", options: .regularExpression) == nil {
+                        reader.report("\(path).command_name", "must be 1 to 30 letters, digits or underscores (got \"\(name)\")")
+                    }
+                    let description = reader.text(
+                        object["command_description"], at: "\(path).command_description", required: true, maxLength: 256)
+                    return .members(["command_name": .text(name), "command_description": .text(description)])
+                })
         } else if fields.clearedFields.contains("commands") {
             members["commands"] = .array([])
         }

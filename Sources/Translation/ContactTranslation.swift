@@ -33,19 +33,22 @@ enum ContactTranslation {
         guard let name = name(object["name"], at: "\(path).name", reader: &reader) else { return nil }
         var contact: [String: CloudJSON] = ["name": name]
         if let phones = reader.array(object["phones"], at: "\(path).phones") {
-            contact["phones"] = .array(phones.enumerated().compactMap { index, phone in
-                item(phone, key: "phone", at: "\(path).phones[\(index)]", reader: &reader)
-            })
+            contact["phones"] = .array(
+                phones.enumerated().compactMap { index, phone in
+                    item(phone, key: "phone", at: "\(path).phones[\(index)]", reader: &reader)
+                })
         }
         if let emails = reader.array(object["emails"], at: "\(path).emails") {
-            contact["emails"] = .array(emails.enumerated().compactMap { index, email in
-                item(email, key: "email", at: "\(path).emails[\(index)]", reader: &reader)
-            })
+            contact["emails"] = .array(
+                emails.enumerated().compactMap { index, email in
+                    item(email, key: "email", at: "\(path).emails[\(index)]", reader: &reader)
+                })
         }
         if let urls = reader.array(object["urls"], at: "\(path).urls") {
-            contact["urls"] = .array(urls.enumerated().compactMap { index, url in
-                item(url, key: "url", at: "\(path).urls[\(index)]", reader: &reader)
-            })
+            contact["urls"] = .array(
+                urls.enumerated().compactMap { index, url in
+                    item(url, key: "url", at: "\(path).urls[\(index)]", reader: &reader)
+                })
         }
         if let addresses = reader.array(object["addresses"], at: "\(path).addresses") {
             contact["addresses"] = .array(addresses)

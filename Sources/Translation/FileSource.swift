@@ -60,7 +60,8 @@ public struct HandleUpload: Sendable, Hashable {
         let mime = mimeType(of: file)
         guard allowedMIMETypes.contains(mime) else {
             return FieldProblem(
-                field: field, rule: "must be a file of type \(allowedMIMETypes.joined(separator: ", ")) (got \(mime.isEmpty ? "an unknown type" : mime))")
+                field: field,
+                rule: "must be a file of type \(allowedMIMETypes.joined(separator: ", ")) (got \(mime.isEmpty ? "an unknown type" : mime))")
         }
         guard file.size <= maxBytes else {
             return FieldProblem(

@@ -315,7 +315,8 @@ public enum InboundTranslation {
     /// A vCard 3.0 text for one shared contact (lines separated by `\n`).
     public static func vCard(_ contact: CloudWebhookPayload.InboundMessage.SharedContact) -> String {
         let name = contact.name
-        let formatted = nonEmpty(name?.formattedName)
+        let formatted =
+            nonEmpty(name?.formattedName)
             ?? nonEmpty([name?.firstName, name?.middleName, name?.lastName].compactMap { nonEmpty($0) }.joined(separator: " "))
             ?? contact.phones?.lazy.compactMap({ nonEmpty($0.phone) }).first
             ?? ""

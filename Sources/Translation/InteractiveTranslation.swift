@@ -185,11 +185,12 @@ enum InteractiveTranslation {
             guard let given = reader.object(value, at: path, required: true) else { continue }
             let card = interactiveCard(given)
             let header = mediaHeader(card["header"], at: "\(path).header", types: ["image", "video"], reader: &reader)
-            let cardBody: String? = if case .object(let object)? = card["body"] {
-                reader.text(object["text"], at: "\(path).body.text", maxLength: 160)
-            } else {
-                reader.text(card["body"], at: "\(path).body", maxLength: 160)
-            }
+            let cardBody: String? =
+                if case .object(let object)? = card["body"] {
+                    reader.text(object["text"], at: "\(path).body.text", maxLength: 160)
+                } else {
+                    reader.text(card["body"], at: "\(path).body", maxLength: 160)
+                }
             let action = reader.object(card["action"], at: "\(path).action", required: true) ?? [:]
             var cloudAction: CloudJSON?
             if let buttons = action["buttons"] {
@@ -215,10 +216,11 @@ enum InteractiveTranslation {
                 cloudAction = ["name": "cta_url", "parameters": ["display_text": .string(displayText ?? ""), "url": .string(url ?? "")]]
             }
             // Meta's carousel syntax gives every card `type: cta_url`, whichever kind of button it carries.
-            cards.append(.members([
-                "card_index": .number(String(index)), "type": "cta_url",
-                "header": header, "body": cardBody.map { ["text": .string($0)] }, "action": cloudAction,
-            ]))
+            cards.append(
+                .members([
+                    "card_index": .number(String(index)), "type": "cta_url",
+                    "header": header, "body": cardBody.map { ["text": .string($0)] }, "action": cloudAction,
+                ]))
         }
         if actionKinds.count > 1 {
             reader.report(cardsPath, "must all use the same kind of action (all cta_url, or all quick-reply buttons)")
@@ -236,11 +238,12 @@ enum InteractiveTranslation {
         var result = card
         var replies: [FieldValue] = []
         for case .object(let component) in components {
-            let parameters: [FieldValue] = switch component["parameters"] {
-            case .array(let list)?: list
-            case let single?: [single]
-            case nil: []
-            }
+            let parameters: [FieldValue] =
+                switch component["parameters"] {
+                case .array(let list)?: list
+                case let single?: [single]
+                case nil: []
+                }
             switch component["type"]?.scalarText?.lowercased() {
             case "header":
                 result["header"] = parameters.first
@@ -349,10 +352,11 @@ enum InteractiveTranslation {
     static func interactive(
         _ type: String, header: CloudJSON?, body: String?, footer: String?, action: CloudJSON
     ) -> CloudMessage.Content {
-        .interactive(.members([
-            "type": .string(type), "header": header, "body": body.map { ["text": .string($0)] },
-            "footer": footer.map { ["text": .string($0)] }, "action": action,
-        ]))
+        .interactive(
+            .members([
+                "type": .string(type), "header": header, "body": body.map { ["text": .string($0)] },
+                "footer": footer.map { ["text": .string($0)] }, "action": action,
+            ]))
     }
 
     /// The optional `header`: text (as a string or `{type: "text", text}`) or an image, video or document.

@@ -41,7 +41,8 @@ public enum MediaTranslation {
         let resolvedKind = kind ?? .document
         if case .upload(let file, _) = source, file.size > resolvedKind.maxBytes {
             reader.report(
-                file.fieldName, "is \(megabytes(file.size)); WhatsApp accepts \(resolvedKind.rawValue) files up to \(megabytes(resolvedKind.maxBytes))")
+                file.fieldName,
+                "is \(megabytes(file.size)); WhatsApp accepts \(resolvedKind.rawValue) files up to \(megabytes(resolvedKind.maxBytes))")
             source = nil
         }
         var notes: [String] = []

@@ -1,5 +1,5 @@
-import Foundation
 import Cloud
+import Foundation
 import OneMsg
 
 /// Cloud API answers → 1MSG send replies. Pure.
@@ -75,7 +75,8 @@ public enum ReplyTranslation {
         case 131047:
             return "More than 24 hours have passed since the customer last wrote (re-engagement required); send a template with sendTemplate instead"
         case 131026:
-            return "Message undeliverable: the number may not be on WhatsApp, may not have accepted the latest terms, may use an outdated app, or has blocked this business"
+            return
+                "Message undeliverable: the number may not be on WhatsApp, may not have accepted the latest terms, may use an outdated app, or has blocked this business"
         case 190:
             return "The channel's Meta access token has expired or is invalid; issue a new system-user token and store it on the channel"
         case 130429:
@@ -144,4 +145,3 @@ public enum ReplyTranslation {
         seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds)
     }
 }
-

@@ -1,5 +1,5 @@
-import Foundation
 import Cloud
+import Foundation
 import OneMsg
 
 /// 1MSG send requests → Cloud API message bodies. Pure.
@@ -31,7 +31,6 @@ public enum SendTranslation {
             || text.range(of: "http://", options: .caseInsensitive) != nil
     }
 }
-
 
 extension SendTranslation {
     /// `sendLocation` → a `location` message; `lat`/`lng` arrive as text or numbers and go out as numbers.

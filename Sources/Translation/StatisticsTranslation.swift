@@ -105,7 +105,8 @@ public enum StatisticsTranslation {
             let pricing = status.pricing
             let category = pricing?.category?.lowercased() ?? "unknown"
             let type = pricing?.type?.lowercased() ?? ""
-            let entryPoint = type == "free_entry_point" || category == "referral_conversion"
+            let entryPoint =
+                type == "free_entry_point" || category == "referral_conversion"
                 || status.conversation?.origin?.type == "referral_conversion"
             let paid = pricing?.billable != false && !type.hasPrefix("free") && !entryPoint
             return Counted(

@@ -53,7 +53,9 @@ public enum StatusTranslation {
     /// number, else `disconnected`; `reason` says what went wrong.
     public static func status(after failure: CloudCallFailure) -> StatusReply {
         let reason = ReplyTranslation.operationFailure(failure, changes: false)
-        if case .refused(let httpStatus, let error) = failure, httpStatus == 404 || (error.code == 100 && error.message?.contains("does not exist") == true) {
+        if case .refused(let httpStatus, let error) = failure,
+            httpStatus == 404 || (error.code == 100 && error.message?.contains("does not exist") == true)
+        {
             return StatusReply(status: "unregistered", accountStatus: "UNKNOWN", reason: reason)
         }
         return StatusReply(status: "disconnected", accountStatus: "UNKNOWN", reason: reason)

@@ -78,7 +78,8 @@ public enum TemplateCatalogTranslation {
         let categoryText = reader.text("category", required: true)
         let category = categoryText.flatMap { categories[$0.uppercased()] }
         if let categoryText, category == nil {
-            reader.report("category", "must be MARKETING, UTILITY or AUTHENTICATION (1MSG's TRANSACTIONAL and OTP are accepted too; got \"\(categoryText)\")")
+            reader.report(
+                "category", "must be MARKETING, UTILITY or AUTHENTICATION (1MSG's TRANSACTIONAL and OTP are accepted too; got \"\(categoryText)\")")
         }
         let language = languageCode(&reader)
         let parameterFormat = reader.choice(fields["parameter_format"], at: "parameter_format", from: ["POSITIONAL", "NAMED"])
@@ -149,20 +150,23 @@ public enum TemplateCatalogTranslation {
             if let text = reader.text(members["text"], at: "\(path).text", required: true, maxLength: 60) { members["text"] = .string(text) }
         case "BUTTONS":
             let buttons = reader.array(members["buttons"], at: "\(path).buttons", required: true, minCount: 1, maxCount: 10) ?? []
-            members["buttons"] = .array(buttons.enumerated().compactMap { index, button in
-                self.button(button, at: "\(path).buttons[\(index)]", reader: &reader)
-            })
+            members["buttons"] = .array(
+                buttons.enumerated().compactMap { index, button in
+                    self.button(button, at: "\(path).buttons[\(index)]", reader: &reader)
+                })
         case "CAROUSEL":
             let cards = reader.array(members["cards"], at: "\(path).cards", required: true, minCount: 1, maxCount: 10) ?? []
-            members["cards"] = .array(cards.enumerated().compactMap { index, card -> CloudJSON? in
-                let cardPath = "\(path).cards[\(index)]"
-                guard var card = reader.object(card, at: cardPath, required: true) else { return nil }
-                let inner = reader.array(card["components"], at: "\(cardPath).components", required: true, minCount: 1) ?? []
-                card["components"] = .array(inner.enumerated().compactMap { innerIndex, component in
-                    self.component(component, at: "\(cardPath).components[\(innerIndex)]", reader: &reader, uploads: &uploads)
+            members["cards"] = .array(
+                cards.enumerated().compactMap { index, card -> CloudJSON? in
+                    let cardPath = "\(path).cards[\(index)]"
+                    guard var card = reader.object(card, at: cardPath, required: true) else { return nil }
+                    let inner = reader.array(card["components"], at: "\(cardPath).components", required: true, minCount: 1) ?? []
+                    card["components"] = .array(
+                        inner.enumerated().compactMap { innerIndex, component in
+                            self.component(component, at: "\(cardPath).components[\(innerIndex)]", reader: &reader, uploads: &uploads)
+                        })
+                    return .object(card)
                 })
-                return .object(card)
-            })
         default:
             break
         }
@@ -184,18 +188,19 @@ public enum TemplateCatalogTranslation {
             reader.report(handlePath, "is required for a media header: an upload handle, or the file as a URL or data: URI")
             return .object(example)
         }
-        example["header_handle"] = .array(given.enumerated().compactMap { index, item -> CloudJSON? in
-            let itemPath = "\(handlePath)[\(index)]"
-            guard let text = reader.text(item, at: itemPath, required: true) else { return nil }
-            guard text.hasPrefix("data:") || FieldReader.isWebURL(text) else { return .string(text) }
-            guard let source = FileSource.read(item, at: itemPath, reader: &reader) else { return nil }
-            let upload = HandleUpload(field: itemPath, source: source, allowedMIMETypes: headerMediaTypes, maxBytes: maxHeaderMediaBytes)
-            if case .file(let file) = source, let problem = upload.problem(with: file) {
-                reader.report(problem.field, problem.rule)
-            }
-            uploads.append(upload)
-            return .string(Creation.placeholder(uploads.count - 1))
-        })
+        example["header_handle"] = .array(
+            given.enumerated().compactMap { index, item -> CloudJSON? in
+                let itemPath = "\(handlePath)[\(index)]"
+                guard let text = reader.text(item, at: itemPath, required: true) else { return nil }
+                guard text.hasPrefix("data:") || FieldReader.isWebURL(text) else { return .string(text) }
+                guard let source = FileSource.read(item, at: itemPath, reader: &reader) else { return nil }
+                let upload = HandleUpload(field: itemPath, source: source, allowedMIMETypes: headerMediaTypes, maxBytes: maxHeaderMediaBytes)
+                if case .file(let file) = source, let problem = upload.problem(with: file) {
+                    reader.report(problem.field, problem.rule)
+                }
+                uploads.append(upload)
+                return .string(Creation.placeholder(uploads.count - 1))
+            })
         return .object(example)
     }
 

@@ -89,17 +89,19 @@ enum TemplateTranslation {
             component["index"] = index.map { .string(String($0)) }
         case "carousel":
             let cards = reader.array(object["cards"], at: "\(path).cards", required: true, minCount: 1, maxCount: 10) ?? []
-            component["cards"] = .array(cards.enumerated().compactMap { cardIndex, card in
-                self.card(card, position: cardIndex, at: "\(path).cards[\(cardIndex)]", reader: &reader, notes: &notes)
-            })
+            component["cards"] = .array(
+                cards.enumerated().compactMap { cardIndex, card in
+                    self.card(card, position: cardIndex, at: "\(path).cards[\(cardIndex)]", reader: &reader, notes: &notes)
+                })
             return .object(component)
         default:
             break
         }
         if let parameters = reader.array(object["parameters"], at: "\(path).parameters") {
-            component["parameters"] = .array(parameters.enumerated().compactMap { index, parameter in
-                self.parameter(parameter, at: "\(path).parameters[\(index)]", reader: &reader)
-            })
+            component["parameters"] = .array(
+                parameters.enumerated().compactMap { index, parameter in
+                    self.parameter(parameter, at: "\(path).parameters[\(index)]", reader: &reader)
+                })
         }
         return .object(component)
     }
@@ -125,14 +127,16 @@ enum TemplateTranslation {
         _ value: FieldValue, position: Int, at path: String, reader: inout FieldReader, notes: inout [String]
     ) -> CloudJSON? {
         guard let object = reader.object(value, at: path, required: true) else { return nil }
-        let index = object["card_index"] == nil
+        let index =
+            object["card_index"] == nil
             ? position : reader.integer(object["card_index"], at: "\(path).card_index", in: 0...9) ?? position
         let components = reader.array(object["components"], at: "\(path).components", required: true) ?? []
         return [
             "card_index": .number(String(index)),
-            "components": .array(components.enumerated().compactMap { componentIndex, component in
-                self.component(component, at: "\(path).components[\(componentIndex)]", reader: &reader, notes: &notes)
-            }),
+            "components": .array(
+                components.enumerated().compactMap { componentIndex, component in
+                    self.component(component, at: "\(path).components[\(componentIndex)]", reader: &reader, notes: &notes)
+                }),
         ]
     }
 
@@ -150,7 +154,8 @@ enum TemplateTranslation {
         case "payload":
             parameter["payload"] = reader.text(object["payload"], at: "\(path).payload", required: true, maxLength: 256).map(CloudJSON.string)
         case "coupon_code":
-            parameter["coupon_code"] = reader.text(object["coupon_code"], at: "\(path).coupon_code", required: true, maxLength: 15).map(CloudJSON.string)
+            parameter["coupon_code"] = reader.text(object["coupon_code"], at: "\(path).coupon_code", required: true, maxLength: 15).map(
+                CloudJSON.string)
         case "currency":
             let currency = reader.object(object["currency"], at: "\(path).currency", required: true) ?? [:]
             let fallback = reader.text(currency["fallback_value"], at: "\(path).currency.fallback_value", required: true)

@@ -56,7 +56,8 @@ struct BridgeBench {
 
             let payloads = (0..<count).map { index -> [UInt8] in
                 let chat = 12_020_700_000 + index % 1000
-                return Array("""
+                return Array(
+                    """
                     {"object":"whatsapp_business_account","entry":[{"id":"2001","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001001","phone_number_id":"\(phoneNumberID)"},"contacts":[{"profile":{"name":"Bench"},"wa_id":"\(chat)"}],"messages":[{"from":"\(chat)","id":"wamid.BENCH\(UUID().uuidString)","timestamp":"1700000000","type":"text","text":{"body":"load \(index)"}}]}}]}]}
                     """.utf8)
             }
@@ -91,7 +92,8 @@ struct BridgeBench {
         let router = Router()
         router.post(":version/:id/messages") { _, _ -> Response in
             let serial = counter.increment()
-            let body = #"{"messaging_product":"whatsapp","contacts":[{"input":"12020721369","wa_id":"12020721369"}],"messages":[{"id":"wamid.UP\#(serial)"}]}"#
+            let body =
+                #"{"messaging_product":"whatsapp","contacts":[{"input":"12020721369","wa_id":"12020721369"}],"messages":[{"id":"wamid.UP\#(serial)"}]}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
         let app = Application(

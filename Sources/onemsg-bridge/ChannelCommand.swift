@@ -91,10 +91,11 @@ struct ChannelCommand: AsyncParsableCommand {
             }
             print(["id", "phone_number_id", "waba_id", "app_id", "access_token", "app_secret", "webhook_urls"].joined(separator: "\t"))
             for channel in channels {
-                print([
-                    channel.id, channel.phoneNumberID, channel.wabaID, channel.settings.metaAppID ?? "-", masked(channel.accessToken),
-                    masked(channel.appSecret), String(channel.settings.webhookURLs.count),
-                ].joined(separator: "\t"))
+                print(
+                    [
+                        channel.id, channel.phoneNumberID, channel.wabaID, channel.settings.metaAppID ?? "-", masked(channel.accessToken),
+                        masked(channel.appSecret), String(channel.settings.webhookURLs.count),
+                    ].joined(separator: "\t"))
             }
         }
     }

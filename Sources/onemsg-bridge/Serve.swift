@@ -45,13 +45,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Time limit of one delivery attempt, in seconds (env BRIDGE_WEBHOOK_TIMEOUT; default 10).")
     var webhookTimeout: Double?
 
-    @Flag(help: "Let uploadMedia fetch URLs that resolve to private, loopback or link-local addresses (env BRIDGE_ALLOW_PRIVATE_FETCH=1; default: public addresses only).")
+    @Flag(
+        help:
+            "Let uploadMedia fetch URLs that resolve to private, loopback or link-local addresses (env BRIDGE_ALLOW_PRIVATE_FETCH=1; default: public addresses only)."
+    )
     var allowPrivateFetch = false
 
     @Option(help: "The address the bridge's requests leave from, answered by GET /outputIP (env BRIDGE_EGRESS_IP; the sandbox answers 127.0.0.1).")
     var egressIp: String?
 
-    @Option(help: "Price per message by Meta pricing category for /statistics, e.g. marketing=0.025,utility=0.004 (env BRIDGE_PRICES; default 0 for all).")
+    @Option(
+        help: "Price per message by Meta pricing category for /statistics, e.g. marketing=0.025,utility=0.004 (env BRIDGE_PRICES; default 0 for all)."
+    )
     var prices: String?
 
     @Option(help: "Seconds GET /templates serves Meta's list before reading it again (env BRIDGE_TEMPLATE_REFRESH; default 300).")

@@ -24,10 +24,11 @@ struct WebhooksCommand: AsyncParsableCommand {
             print(["id", "channel", "url", "chat", "attempts", "queued_at", "last_error"].joined(separator: "\t"))
             let formatter = ISO8601DateFormatter()
             for entry in dead {
-                print([
-                    String(entry.id), entry.channelID, Self.safe(entry.url), entry.chatID, String(entry.attempts),
-                    formatter.string(from: entry.queuedAt), entry.lastError ?? "",
-                ].joined(separator: "\t"))
+                print(
+                    [
+                        String(entry.id), entry.channelID, Self.safe(entry.url), entry.chatID, String(entry.attempts),
+                        formatter.string(from: entry.queuedAt), entry.lastError ?? "",
+                    ].joined(separator: "\t"))
             }
         }
 

@@ -18,13 +18,16 @@ struct InboundPolicyTests {
 
     /// One Meta change for number `phoneNumberID`: an inbound text, or a status of a sent message.
     static func payload(phoneNumberID: String = "1001", message: Bool = false, status: String? = nil) -> [UInt8] {
-        let messages = message
+        let messages =
+            message
             ? #", "contacts": [{"wa_id": "12020721369", "profile": {"name": "Ann"}}], "messages": [{"from": "12020721369", "id": "wamid.IN1", "timestamp": "1700000000", "type": "text", "text": {"body": "hi"}}]"#
             : ""
-        let statuses = status.map {
-            #", "statuses": [{"id": "wamid.OUT1", "status": "\#($0)", "timestamp": "1700000001", "recipient_id": "12020721369"}]"#
-        } ?? ""
-        return Array(#"""
+        let statuses =
+            status.map {
+                #", "statuses": [{"id": "wamid.OUT1", "status": "\#($0)", "timestamp": "1700000001", "recipient_id": "12020721369"}]"#
+            } ?? ""
+        return Array(
+            #"""
             {"object": "whatsapp_business_account", "entry": [{"id": "2001", "changes": [{"field": "messages", "value": {
             "messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001001", "phone_number_id": "\#(phoneNumberID)"}\#(messages)\#(statuses)}}]}]}
             """#.utf8)
@@ -63,12 +66,15 @@ struct InboundPolicyTests {
         Case(name: "an ack goes out while acks are on", settings: .init(webhookURLs: [hook]), status: "delivered", pushedAck: "delivered"),
         Case(name: "acks off: the status is kept, no ack", settings: .init(webhookURLs: [hook], ackNotificationsOn: false), status: "delivered"),
         Case(name: "read stays read by default", settings: .init(webhookURLs: [hook]), status: "read", pushedAck: "read"),
-        Case(name: "read becomes viewed for 2.39 clients", settings: .init(webhookURLs: [hook], readAckAsViewed: true), status: "read",
-             pushedAck: "viewed"),
-        Case(name: "rawHooks adds Meta's change as sent", settings: .init(webhookURLs: [hook], rawHooks: true), message: true,
-             pushesMessage: true, pushesRaw: true),
-        Case(name: "guaranteedHooks off: one attempt each", settings: .init(webhookURLs: [hook], guaranteedHooks: false), message: true,
-             pushesMessage: true, singleAttempt: true),
+        Case(
+            name: "read becomes viewed for 2.39 clients", settings: .init(webhookURLs: [hook], readAckAsViewed: true), status: "read",
+            pushedAck: "viewed"),
+        Case(
+            name: "rawHooks adds Meta's change as sent", settings: .init(webhookURLs: [hook], rawHooks: true), message: true,
+            pushesMessage: true, pushesRaw: true),
+        Case(
+            name: "guaranteedHooks off: one attempt each", settings: .init(webhookURLs: [hook], guaranteedHooks: false), message: true,
+            pushesMessage: true, singleAttempt: true),
     ]
 
     @Test("each setting shapes the deliveries", arguments: cases)
@@ -107,9 +113,11 @@ struct InboundPolicyTests {
         #expect(commit.messages.isEmpty && commit.statuses.isEmpty && commit.rawEvents.isEmpty)
     }
 
-    @Test("statuses carry their rank, so the store never pushes an ack backwards", arguments: [
-        ("sent", 1), ("delivered", 2), ("read", 3), ("failed", 4),
-    ])
+    @Test(
+        "statuses carry their rank, so the store never pushes an ack backwards",
+        arguments: [
+            ("sent", 1), ("delivered", 2), ("read", 3), ("failed", 4),
+        ])
     func ranks(status: String, rank: Int) throws {
         let commit = try Self.commit(Self.payload(status: status), channel: Self.channel(.init(webhookURLs: [Self.hook])))
         #expect(commit.statuses.first?.rank == rank)

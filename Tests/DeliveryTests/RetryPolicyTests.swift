@@ -19,10 +19,12 @@ struct RetryPolicyTests {
         }
     }
 
-    @Test("HTTP statuses: 2xx delivered; 408, 429 and 5xx retried; other 4xx refused", arguments: [
-        (200, "delivered"), (204, "delivered"), (408, "retry"), (429, "retry"), (500, "retry"), (503, "retry"),
-        (400, "refused"), (404, "refused"), (410, "refused"), (301, "refused"),
-    ])
+    @Test(
+        "HTTP statuses: 2xx delivered; 408, 429 and 5xx retried; other 4xx refused",
+        arguments: [
+            (200, "delivered"), (204, "delivered"), (408, "retry"), (429, "retry"), (500, "retry"), (503, "retry"),
+            (400, "refused"), (404, "refused"), (410, "refused"), (301, "refused"),
+        ])
     func statuses(status: Int, expected: String) {
         switch AttemptOutcome.from(httpStatus: status) {
         case .delivered: #expect(expected == "delivered")

@@ -3,8 +3,8 @@ import Testing
 
 @Suite("Incremental multipart parser")
 struct MultipartStreamParserTests {
-    static let body = Array((
-        "preamble\r\n--B0und\r\nContent-Disposition: form-data; name=\"phone\"\r\n\r\n12020721369\r\n"
+    static let body = Array(
+        ("preamble\r\n--B0und\r\nContent-Disposition: form-data; name=\"phone\"\r\n\r\n12020721369\r\n"
             + "--B0und\r\nContent-Disposition: form-data; name=\"body\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n"
             + "line one\r\n--B0un not a boundary\r\n"
             + "\r\n--B0und--\r\nepilogue").utf8)

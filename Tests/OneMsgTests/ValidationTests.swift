@@ -27,8 +27,9 @@ struct SendMessageValidationTests {
         #expect(try problems(#"{"phone":"12020721369","body":"\#(String(repeating: "é", count: 4096))"}"#).isEmpty)
         // One character with a combining mark is two Unicode scalars, as JSON Schema counts them.
         let combining = String(repeating: "e\u{0301}", count: 2049)
-        #expect(try problems(#"{"phone":"12020721369","body":"\#(combining)"}"#)
-            == [FieldProblem(field: "body", rule: "must be at most 4096 characters (got 4098)")])
+        #expect(
+            try problems(#"{"phone":"12020721369","body":"\#(combining)"}"#)
+                == [FieldProblem(field: "body", rule: "must be at most 4096 characters (got 4098)")])
     }
 
     @Test("phone and chatId that name different people are refused")
@@ -46,10 +47,12 @@ struct SendMessageValidationTests {
     func wrongKinds() throws {
         let found = try problems(#"{"phone":"12020721369","body":{"text":"x"}}"#)
         #expect(found == [FieldProblem(field: "body", rule: "must be a string, not an object")])
-        #expect(try problems(#"{"phone":"12020721369","body":false}"#)
-            == [FieldProblem(field: "body", rule: "must be a string, not a boolean")])
-        #expect(try problems(#"{"phone":"12020721369","body":42}"#)
-            == [FieldProblem(field: "body", rule: "must be a string, not a number")])
+        #expect(
+            try problems(#"{"phone":"12020721369","body":false}"#)
+                == [FieldProblem(field: "body", rule: "must be a string, not a boolean")])
+        #expect(
+            try problems(#"{"phone":"12020721369","body":42}"#)
+                == [FieldProblem(field: "body", rule: "must be a string, not a number")])
         #expect(try problems(#"{"phone":12020721369,"body":"a phone may be a number"}"#).isEmpty)
         #expect(try problems(#"{"phone":-12020721369,"body":"x"}"#).map(\.field) == ["phone"], "digits only")
         #expect(try problems(#"{"phone":1202072136.9,"body":"x"}"#).map(\.field) == ["phone"], "digits only")
@@ -75,8 +78,9 @@ struct SendMessageValidationTests {
     func wrongTokenMasking() {
         #expect(WrongToken.mask("abcdefghijkl") == "********ijkl")
         #expect(WrongToken.mask("abcd") == "****")
-        #expect(WrongToken.message(token: "xxx7i1crxjxpkxxx", channelID: "123")
-            == #"Wrong token "************kxxx" for channel "123". Please provide token as a GET parameter."#)
+        #expect(
+            WrongToken.message(token: "xxx7i1crxjxpkxxx", channelID: "123")
+                == #"Wrong token "************kxxx" for channel "123". Please provide token as a GET parameter."#)
         #expect(WrongToken.message(token: nil, channelID: nil) == #"Wrong token "" for channel "". Please provide token as a GET parameter."#)
     }
 }

@@ -28,37 +28,53 @@ struct AccountOperationCase: Sendable, CustomTestStringConvertible {
     static func object(_ value: Any) -> [String: Any] { value as? [String: Any] ?? [:] }
 
     static let all: [AccountOperationCase] = [
-        .init(method: .get, operation: "me", upstream: "GET /v23.0/1001/whatsapp_business_profile", calls: 2,
-              check: { object($0)["about"] as? String == "Sandbox business" && object($0)["vertical"] as? String == "Other"
-                  && object($0)["phone"] as? String == "15550001001" }),
-        .init(method: .post, operation: "me", body: #"{"about": "Open 9 to 5", "vertical": "Shopping and Retail"}"#,
-              upstream: "POST /v23.0/1001/whatsapp_business_profile", check: { object($0)["result"] as? String == "success" }),
-        .init(method: .get, operation: "status", upstream: "GET /v23.0/1001",
-              check: { object($0)["status"] as? String == "connected" && object($0)["accountStatus"] as? String == "CONNECTED" },
-              refusedStatus: .ok),
-        .init(method: .get, operation: "commerce", upstream: "GET /v23.0/1001/whatsapp_commerce_settings",
-              check: { ($0 as? [[String: Any]])?.first?["is_cart_enabled"] is Bool }),
-        .init(method: .post, operation: "commerce", body: #"{"params": {"is_cart_enabled": false, "is_catalog_visible": true}}"#,
-              upstream: "POST /v23.0/1001/whatsapp_commerce_settings", check: { object($0)["success"] as? Bool == true }),
-        .init(method: .post, operation: "blockUser", body: #"{"phone": 12020721369}"#, upstream: "POST /v23.0/1001/block_users",
-              check: { object($0)["result"] as? String == "success" }),
-        .init(method: .post, operation: "unblockUser", body: #"{"chatId": "12020721369@c.us"}"#,
-              upstream: "DELETE /v23.0/1001/block_users", check: { object($0)["result"] as? String == "success" }),
-        .init(method: .get, operation: "blockedUsers", upstream: "GET /v23.0/1001/block_users",
-              check: { object($0)["blockedUsers"] is [Any] }),
-        .init(method: .get, operation: "conversationalAutomation", upstream: "GET /v23.0/1001",
-              check: { object($0)["enable_welcome_message"] as? Bool == false && object($0)["prompts"] is [String] }),
-        .init(method: .post, operation: "conversationalAutomation", body: #"{"enable_welcome_message": true, "prompts": ["Track my order"]}"#,
-              upstream: "POST /v23.0/1001/conversational_automation", check: { object($0)["success"] as? Bool == true },
-              refusedStatus: .ok),
-        .init(method: .get, operation: "templates", upstream: "GET /v23.0/2001/message_templates", calls: 2,
-              check: { (object($0)["total"] as? Int ?? 0) >= 2 && object($0)["templates"] is [Any] }),
-        .init(method: .post, operation: "addTemplate",
-              body: #"{"name": "order_ready", "category": "TRANSACTIONAL", "language": "en_US", "components": [{"type": "body", "text": "Order {{1}} is ready", "example": {"body_text": [["A-1"]]}}]}"#,
-              upstream: "POST /v23.0/2001/message_templates",
-              check: { object($0)["category"] as? String == "UTILITY" && object($0)["status"] as? String == "approved" && object($0)["id"] is String }),
-        .init(method: .post, operation: "removeTemplate", body: #"{"name": "hello_world"}"#,
-              upstream: "DELETE /v23.0/2001/message_templates", check: { object($0)["result"] as? String == "success" }),
+        .init(
+            method: .get, operation: "me", upstream: "GET /v23.0/1001/whatsapp_business_profile", calls: 2,
+            check: {
+                object($0)["about"] as? String == "Sandbox business" && object($0)["vertical"] as? String == "Other"
+                    && object($0)["phone"] as? String == "15550001001"
+            }),
+        .init(
+            method: .post, operation: "me", body: #"{"about": "Open 9 to 5", "vertical": "Shopping and Retail"}"#,
+            upstream: "POST /v23.0/1001/whatsapp_business_profile", check: { object($0)["result"] as? String == "success" }),
+        .init(
+            method: .get, operation: "status", upstream: "GET /v23.0/1001",
+            check: { object($0)["status"] as? String == "connected" && object($0)["accountStatus"] as? String == "CONNECTED" },
+            refusedStatus: .ok),
+        .init(
+            method: .get, operation: "commerce", upstream: "GET /v23.0/1001/whatsapp_commerce_settings",
+            check: { ($0 as? [[String: Any]])?.first?["is_cart_enabled"] is Bool }),
+        .init(
+            method: .post, operation: "commerce", body: #"{"params": {"is_cart_enabled": false, "is_catalog_visible": true}}"#,
+            upstream: "POST /v23.0/1001/whatsapp_commerce_settings", check: { object($0)["success"] as? Bool == true }),
+        .init(
+            method: .post, operation: "blockUser", body: #"{"phone": 12020721369}"#, upstream: "POST /v23.0/1001/block_users",
+            check: { object($0)["result"] as? String == "success" }),
+        .init(
+            method: .post, operation: "unblockUser", body: #"{"chatId": "12020721369@c.us"}"#,
+            upstream: "DELETE /v23.0/1001/block_users", check: { object($0)["result"] as? String == "success" }),
+        .init(
+            method: .get, operation: "blockedUsers", upstream: "GET /v23.0/1001/block_users",
+            check: { object($0)["blockedUsers"] is [Any] }),
+        .init(
+            method: .get, operation: "conversationalAutomation", upstream: "GET /v23.0/1001",
+            check: { object($0)["enable_welcome_message"] as? Bool == false && object($0)["prompts"] is [String] }),
+        .init(
+            method: .post, operation: "conversationalAutomation", body: #"{"enable_welcome_message": true, "prompts": ["Track my order"]}"#,
+            upstream: "POST /v23.0/1001/conversational_automation", check: { object($0)["success"] as? Bool == true },
+            refusedStatus: .ok),
+        .init(
+            method: .get, operation: "templates", upstream: "GET /v23.0/2001/message_templates", calls: 2,
+            check: { (object($0)["total"] as? Int ?? 0) >= 2 && object($0)["templates"] is [Any] }),
+        .init(
+            method: .post, operation: "addTemplate",
+            body:
+                #"{"name": "order_ready", "category": "TRANSACTIONAL", "language": "en_US", "components": [{"type": "body", "text": "Order {{1}} is ready", "example": {"body_text": [["A-1"]]}}]}"#,
+            upstream: "POST /v23.0/2001/message_templates",
+            check: { object($0)["category"] as? String == "UTILITY" && object($0)["status"] as? String == "approved" && object($0)["id"] is String }),
+        .init(
+            method: .post, operation: "removeTemplate", body: #"{"name": "hello_world"}"#,
+            upstream: "DELETE /v23.0/2001/message_templates", check: { object($0)["result"] as? String == "success" }),
     ]
 }
 
@@ -131,7 +147,10 @@ struct AccountOperationsTests {
             ("blockUser", #"{}"#, "phone"),
             ("unblockUser", #"{"chatId": "123@g.us"}"#, "groups cannot be blocked"),
             ("conversationalAutomation", #"{"prompts": ["a", "b", "c", "d"]}"#, "prompts: must have at most 3 items"),
-            ("addTemplate", #"{"name": "x", "category": "NEWS", "language": "en", "components": [{"type": "BODY", "text": "b"}]}"#, "category: must be MARKETING, UTILITY or AUTHENTICATION"),
+            (
+                "addTemplate", #"{"name": "x", "category": "NEWS", "language": "en", "components": [{"type": "BODY", "text": "b"}]}"#,
+                "category: must be MARKETING, UTILITY or AUTHENTICATION"
+            ),
             ("removeTemplate", #"{}"#, "name: is required"),
         ])
     func validation(operation: String, body: String, problem: String) async throws {
@@ -178,7 +197,8 @@ struct AccountOperationsTests {
     @Test(".live: POST /me photo: without the channel's app id a 400 says what to configure; with it the picture is uploaded and shown")
     func photoUpload() async throws {
         let world = try await TestWorld.make()
-        let photo = #"{"photo": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="}"#
+        let photo =
+            #"{"photo": "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="}"#
         let graph = FakeGraphAPI()
         let refused = try await Self.send(.post, "me", body: photo, in: world, graph: graph)
         #expect(refused.status == .badRequest)
@@ -258,7 +278,8 @@ struct AccountOperationsTests {
         var settings = TestWorld.alpha.settings
         settings.metaAppID = "424242"
         try await world.store().updateSettings(channelID: "alpha", settings: settings)
-        let body = #"{"name": "spring_sale", "category": "MARKETING", "language": "en_US", "components": [{"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ=="]}}, {"type": "BODY", "text": "Spring sale"}]}"#
+        let body =
+            #"{"name": "spring_sale", "category": "MARKETING", "language": "en_US", "components": [{"type": "HEADER", "format": "IMAGE", "example": {"header_handle": ["data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ=="]}}, {"type": "BODY", "text": "Spring sale"}]}"#
         let response = try await Self.send(.post, "addTemplate", body: body, in: world)
         #expect(response.status == .ok, "\(response.text)")
         #expect(response.json["status"] as? String == "approved")
@@ -301,7 +322,8 @@ struct AccountOperationsTests {
         let world = try await TestWorld.make()
         let set = try await Self.send(
             .post, "conversationalAutomation",
-            body: #"{"enable_welcome_message": true, "prompts": ["Track my order"], "commands": [{"command_name": "/help", "command_description": "Get help"}]}"#,
+            body:
+                #"{"enable_welcome_message": true, "prompts": ["Track my order"], "commands": [{"command_name": "/help", "command_description": "Get help"}]}"#,
             in: world)
         #expect(set.json["success"] as? Bool == true, "\(set.text)")
         let get = try await Self.send(.get, "conversationalAutomation", in: world)
@@ -317,10 +339,12 @@ struct AccountOperationsTests {
         let month = StatisticsMonth(containing: Date()).oneMsgDate
         let store = try world.store()
         for (id, category) in [("wamid.S1", "marketing"), ("wamid.S2", "utility"), ("wamid.S3", "service")] {
-            let raw = #"{"id":"\#(id)","status":"delivered","timestamp":"\#(Int(Date().timeIntervalSince1970))","recipient_id":"12020721369","pricing":{"billable":\#(category != "service"),"pricing_model":"PMP","category":"\#(category)"}}"#
-            _ = try await store.commitInbound(InboundCommit(
-                payload: Array("{}".utf8), receivedAt: Date(),
-                statuses: [StatusCommit(channelID: "alpha", messageID: id, status: "delivered", rank: 2, raw: Array(raw.utf8), event: nil)]))
+            let raw =
+                #"{"id":"\#(id)","status":"delivered","timestamp":"\#(Int(Date().timeIntervalSince1970))","recipient_id":"12020721369","pricing":{"billable":\#(category != "service"),"pricing_model":"PMP","category":"\#(category)"}}"#
+            _ = try await store.commitInbound(
+                InboundCommit(
+                    payload: Array("{}".utf8), receivedAt: Date(),
+                    statuses: [StatusCommit(channelID: "alpha", messageID: id, status: "delivered", rank: 2, raw: Array(raw.utf8), event: nil)]))
         }
         let prices: (inout BridgeConfiguration) -> Void = { $0.prices = PriceTable(prices: ["marketing": 0.0625, "utility": 0.0075]) }
         let current = try await Self.send(.get, "statistics?date=\(month)", in: world, graph: graph, configure: prices)

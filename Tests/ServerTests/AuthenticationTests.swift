@@ -16,8 +16,9 @@ struct AuthenticationTests {
         try await app.test(.router) { client in
             let response = try await client.post("/alpha/sendMessage", Self.sendBody)
             #expect(response.status == .unauthorized)
-            #expect(response.json["error"] as? String
-                == #"Wrong token "" for channel "alpha". Please provide token as a GET parameter."#)
+            #expect(
+                response.json["error"] as? String
+                    == #"Wrong token "" for channel "alpha". Please provide token as a GET parameter."#)
             let unscoped = try await client.post("/sendMessage", Self.sendBody)
             #expect(unscoped.status == .unauthorized)
         }
@@ -30,8 +31,9 @@ struct AuthenticationTests {
         try await app.test(.router) { client in
             let response = try await client.post("/alpha/sendMessage?token=not-the-right-token", Self.sendBody)
             #expect(response.status == .unauthorized)
-            #expect(response.json["error"] as? String
-                == #"Wrong token "***************oken" for channel "alpha". Please provide token as a GET parameter."#)
+            #expect(
+                response.json["error"] as? String
+                    == #"Wrong token "***************oken" for channel "alpha". Please provide token as a GET parameter."#)
         }
     }
 
@@ -61,14 +63,34 @@ struct AuthenticationTests {
         }
     }
 
-    @Test("accepted ways to present the token", arguments: [
-        ("query token with channel path", "/alpha/sendMessage?token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),
-        ("query token without channel path", "/sendMessage?token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),
-        ("Bearer only", "/alpha/sendMessage", ["Authorization": "Bearer \(TestWorld.alphaToken)"], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),
-        ("Bearer only, no channel path", "/sendMessage", ["Authorization": "Bearer \(TestWorld.alphaToken)"], #"{"phone":12020721369,"body":"hi"}"#, "application/json"),
-        ("token in the JSON body", "/alpha/sendMessage", [:], #"{"token":"\#(TestWorld.alphaToken)","chatId":"","phone":"12020721369","body":"hi"}"#, "application/json"),
-        ("token repeated in the query, the right one second", "/alpha/sendMessage?token=stale-token-0000&token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi", "application/x-www-form-urlencoded"),
-    ] as [(String, String, [String: String], String, String)])
+    @Test(
+        "accepted ways to present the token",
+        arguments: [
+            (
+                "query token with channel path", "/alpha/sendMessage?token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi",
+                "application/x-www-form-urlencoded"
+            ),
+            (
+                "query token without channel path", "/sendMessage?token=\(TestWorld.alphaToken)", [:], "phone=12020721369&body=hi",
+                "application/x-www-form-urlencoded"
+            ),
+            (
+                "Bearer only", "/alpha/sendMessage", ["Authorization": "Bearer \(TestWorld.alphaToken)"], "phone=12020721369&body=hi",
+                "application/x-www-form-urlencoded"
+            ),
+            (
+                "Bearer only, no channel path", "/sendMessage", ["Authorization": "Bearer \(TestWorld.alphaToken)"],
+                #"{"phone":12020721369,"body":"hi"}"#, "application/json"
+            ),
+            (
+                "token in the JSON body", "/alpha/sendMessage", [:],
+                #"{"token":"\#(TestWorld.alphaToken)","chatId":"","phone":"12020721369","body":"hi"}"#, "application/json"
+            ),
+            (
+                "token repeated in the query, the right one second", "/alpha/sendMessage?token=stale-token-0000&token=\(TestWorld.alphaToken)", [:],
+                "phone=12020721369&body=hi", "application/x-www-form-urlencoded"
+            ),
+        ] as [(String, String, [String: String], String, String)])
     func accepted(name: String, uri: String, headers: [String: String], body: String, contentType: String) async throws {
         let world = try await TestWorld.make()
         let graph = FakeGraphAPI.acceptingMessages()

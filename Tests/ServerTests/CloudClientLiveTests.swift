@@ -91,8 +91,9 @@ struct GraphOperationCase: Sendable, CustomTestStringConvertible {
 
 @Suite("The live Graph client against the simulator over real HTTP")
 struct CloudClientLiveTests {
-    @Test(".live: each named operation makes Meta's request with the channel's token and decodes the answer",
-          arguments: GraphOperationCase.all)
+    @Test(
+        ".live: each named operation makes Meta's request with the channel's token and decodes the answer",
+        arguments: GraphOperationCase.all)
     func operation(_ operation: GraphOperationCase) async throws {
         let world = try await TestWorld.make()
         world.simulator.addMedia(id: "555001", mimeType: "image/png", bytes: GraphOperationCase.pngBytes)

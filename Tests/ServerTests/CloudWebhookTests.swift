@@ -10,11 +10,15 @@ import Testing
 struct CloudWebhookTests {
     static func statusPayload(phoneNumberID: String = "1001", status: String = "delivered") throws -> [UInt8] {
         let payload = CloudWebhookPayload(entry: [
-            .init(id: "2001", changes: [
-                .init(field: "messages", value: .init(
-                    metadata: .init(displayPhoneNumber: "15550001001", phoneNumberID: phoneNumberID),
-                    statuses: [.init(id: "wamid.X", status: status, timestamp: "1700000000", recipientID: "12020721369")]))
-            ])
+            .init(
+                id: "2001",
+                changes: [
+                    .init(
+                        field: "messages",
+                        value: .init(
+                            metadata: .init(displayPhoneNumber: "15550001001", phoneNumberID: phoneNumberID),
+                            statuses: [.init(id: "wamid.X", status: status, timestamp: "1700000000", recipientID: "12020721369")]))
+                ])
         ])
         return Array(try JSONEncoder().encode(payload))
     }
@@ -67,7 +71,10 @@ struct CloudWebhookTests {
         try await app.test(.router) { client in
             let response = try await client.execute(
                 uri: "/cloud/webhook", method: .post,
-                headers: [.contentType: "application/json", HTTPField.Name("X-Hub-Signature-256")!: WebhookSignature.header(for: body, appSecret: TestWorld.alpha.appSecret)],
+                headers: [
+                    .contentType: "application/json",
+                    HTTPField.Name("X-Hub-Signature-256")!: WebhookSignature.header(for: body, appSecret: TestWorld.alpha.appSecret),
+                ],
                 body: ByteBuffer(bytes: body))
             #expect(response.status == .ok)
         }

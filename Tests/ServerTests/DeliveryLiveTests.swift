@@ -169,7 +169,9 @@ extension TestClientProtocol {
         let bytes = Array(payload.utf8)
         return try await execute(
             uri: "/cloud/webhook", method: .post,
-            headers: [.contentType: "application/json", HTTPField.Name("X-Hub-Signature-256")!: WebhookSignature.header(for: bytes, appSecret: secret)],
+            headers: [
+                .contentType: "application/json", HTTPField.Name("X-Hub-Signature-256")!: WebhookSignature.header(for: bytes, appSecret: secret),
+            ],
             body: ByteBuffer(bytes: bytes))
     }
 }

@@ -15,7 +15,8 @@ struct HistoryTests {
             try await app.test(.live) { client in
                 let token = TestWorld.alphaToken
                 for index in 1...3 {
-                    let answer = try await client.postSigned(DeliveryLiveTests.textMessage(id: "wamid.H\(index)", text: "in \(index)", timestamp: "\(1_700_000_000 + index)"))
+                    let answer = try await client.postSigned(
+                        DeliveryLiveTests.textMessage(id: "wamid.H\(index)", text: "in \(index)", timestamp: "\(1_700_000_000 + index)"))
                     #expect(answer.status == .ok)
                 }
                 let sent = try await client.post("/alpha/sendMessage?token=\(token)", "phone=441234567890&body=out")
@@ -30,18 +31,26 @@ struct HistoryTests {
                 #expect(all?.last?["fromMe"] as? Bool == true)
                 #expect(all?.last?["self"] as? Int == 1)
 
-                let after = try await client.execute(uri: "/messages?token=\(token)&lastMessageNumber=2", method: .get).json["messages"] as? [[String: Any]]
+                let after =
+                    try await client.execute(uri: "/messages?token=\(token)&lastMessageNumber=2", method: .get).json["messages"] as? [[String: Any]]
                 #expect(after?.compactMap { $0["messageNumber"] as? Int } == [3, 4])
-                let last = try await client.execute(uri: "/alpha/messages?token=\(token)&last=True&limit=2", method: .get).json["messages"] as? [[String: Any]]
+                let last =
+                    try await client.execute(uri: "/alpha/messages?token=\(token)&last=True&limit=2", method: .get).json["messages"]
+                    as? [[String: Any]]
                 #expect(last?.compactMap { $0["messageNumber"] as? Int } == [4, 3])
-                let chat = try await client.execute(uri: "/alpha/messages?token=\(token)&chatId=441234567890%40c.us&limit=0", method: .get).json["messages"] as? [[String: Any]]
+                let chat =
+                    try await client.execute(uri: "/alpha/messages?token=\(token)&chatId=441234567890%40c.us&limit=0", method: .get).json["messages"]
+                    as? [[String: Any]]
                 #expect(chat?.compactMap { $0["body"] as? String } == ["out"])
-                let timed = try await client.execute(uri: "/alpha/messages?token=\(token)&min_time=1700000002&max_time=1700000003", method: .get).json["messages"] as? [[String: Any]]
+                let timed =
+                    try await client.execute(uri: "/alpha/messages?token=\(token)&min_time=1700000002&max_time=1700000003", method: .get).json[
+                        "messages"] as? [[String: Any]]
                 #expect(timed?.compactMap { $0["id"] as? String } == ["wamid.H2", "wamid.H3"])
                 let bad = try await client.execute(uri: "/alpha/messages?token=\(token)&limit=-1", method: .get)
                 #expect(bad.status == .badRequest)
 
-                let hooks = try await client.execute(uri: "/alpha/hookInfo?token=\(token)&messageId=\(wamid)", method: .get).json["hooks"] as? [[String: Any]]
+                let hooks =
+                    try await client.execute(uri: "/alpha/hookInfo?token=\(token)&messageId=\(wamid)", method: .get).json["hooks"] as? [[String: Any]]
                 #expect(hooks?.first?["status"] as? String == "delivered")
                 #expect(hooks?.first?["id"] as? String == wamid)
                 #expect(hooks?.first?["timestamp"] as? String == "1700000001")

@@ -4,8 +4,9 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Sandbox
-@testable import Server
 import Testing
+
+@testable import Server
 
 /// A public-looking file host on a free loopback port: `GET /files/{name}` serves bytes, `GET /redirect?to=`
 /// answers 302 to any address.
@@ -69,7 +70,8 @@ struct MediaOperationsTests {
     func sendFileMultipart() async throws {
         let world = try await TestWorld.make()
         let boundary = "XyZ"
-        let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"phone\"\r\n\r\n12020721369\r\n"
+        let body =
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"phone\"\r\n\r\n12020721369\r\n"
             + "--\(boundary)\r\nContent-Disposition: form-data; name=\"body\"; filename=\"report.pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4 report\r\n"
             + "--\(boundary)--\r\n"
         try await world.withSimulator { graphURL in
@@ -94,8 +96,9 @@ struct MediaOperationsTests {
         let world = try await TestWorld.make()
         let size = 20 * 1024 * 1024
         let boundary = "LargeBoundary"
-        var body = ByteBuffer(string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"chatId\"\r\n\r\n12020721369@c.us\r\n"
-            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"body\"; filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
+        var body = ByteBuffer(
+            string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"chatId\"\r\n\r\n12020721369@c.us\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"body\"; filename=\"big.pdf\"\r\nContent-Type: application/pdf\r\n\r\n")
         body.writeRepeatingByte(0x42, count: size)
         body.writeString("\r\n--\(boundary)--\r\n")
         let request = body
@@ -118,8 +121,9 @@ struct MediaOperationsTests {
     }
 
     static func spoolFiles() -> Set<String> {
-        Set((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?
-            .filter { $0.hasPrefix("onemsg-bridge-upload-") } ?? [])
+        Set(
+            (try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory()))?
+                .filter { $0.hasPrefix("onemsg-bridge-upload-") } ?? [])
     }
 
     @Test("sendFile: an image over 5 MB → 400 naming the limit; a refused upload → sent:false and no message")
@@ -133,8 +137,9 @@ struct MediaOperationsTests {
                 "/alpha/sendFile?\(Self.token)", #"{"phone": "12020721369", "body": "data:image/jpeg;base64,\#(big)"}"#,
                 contentType: "application/json")
             #expect(tooBig.status == .badRequest)
-            #expect(tooBig.json["error"] as? String
-                == "Invalid request: body: is 5.0 MB; WhatsApp accepts image files up to 5 MB")
+            #expect(
+                tooBig.json["error"] as? String
+                    == "Invalid request: body: is 5.0 MB; WhatsApp accepts image files up to 5 MB")
             #expect(graph.log.all.isEmpty)
 
             let refused = try await client.post(
@@ -189,8 +194,10 @@ struct MediaOperationsTests {
             let refusing = FakeGraphAPI()
             let strict = try await world.bridge(graph: refusing)
             try await strict.test(.router) { client in
-                for (url, kind) in [("http://10.1.2.3/a.png", "private"), ("\(host)/files/a.png", "loopback"),
-                                    ("http://169.254.169.254/latest/meta-data", "link-local"), ("http://[::1]/x", "loopback")] {
+                for (url, kind) in [
+                    ("http://10.1.2.3/a.png", "private"), ("\(host)/files/a.png", "loopback"),
+                    ("http://169.254.169.254/latest/meta-data", "link-local"), ("http://[::1]/x", "loopback"),
+                ] {
                     let response = try await client.post("/alpha/uploadMedia?\(Self.token)", "body=\(url)")
                     #expect(response.status == .badRequest)
                     #expect((response.json["error"] as? String)?.contains("body: resolves to a \(kind) address") == true, "\(response.text)")
@@ -217,13 +224,15 @@ struct MediaOperationsTests {
         #expect(Self.split(world.simulator.requests).uploads.count == 1)
     }
 
-    @Test("address classification for the fetch rule", arguments: [
-        ("8.8.8.8", NetworkAddressKind.publicAddress), ("127.0.0.1", .loopback), ("10.0.0.1", .privateNetwork),
-        ("172.16.5.4", .privateNetwork), ("172.32.0.1", .publicAddress), ("192.168.1.1", .privateNetwork),
-        ("169.254.169.254", .linkLocal), ("100.64.0.1", .privateNetwork), ("0.0.0.0", .reserved), ("::1", .loopback),
-        ("::", .reserved), ("fe80::1", .linkLocal), ("fd00::1", .privateNetwork), ("::ffff:10.0.0.1", .privateNetwork),
-        ("2606:4700::1111", .publicAddress),
-    ])
+    @Test(
+        "address classification for the fetch rule",
+        arguments: [
+            ("8.8.8.8", NetworkAddressKind.publicAddress), ("127.0.0.1", .loopback), ("10.0.0.1", .privateNetwork),
+            ("172.16.5.4", .privateNetwork), ("172.32.0.1", .publicAddress), ("192.168.1.1", .privateNetwork),
+            ("169.254.169.254", .linkLocal), ("100.64.0.1", .privateNetwork), ("0.0.0.0", .reserved), ("::1", .loopback),
+            ("::", .reserved), ("fe80::1", .linkLocal), ("fd00::1", .privateNetwork), ("::ffff:10.0.0.1", .privateNetwork),
+            ("2606:4700::1111", .publicAddress),
+        ])
     func classify(_ address: String, _ kind: NetworkAddressKind) {
         #expect(NetworkAddressKind.classify(address) == kind)
         #expect(NetworkAddressKind.classify("example.com") == nil)

@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Sandbox
-@testable import Server
 import Testing
 import Translation
+
+@testable import Server
 
 @Suite("Media links")
 struct MediaTests {
@@ -59,12 +60,15 @@ struct MediaTests {
     func expiry() throws {
         let links = MediaLinks(keyBytes: Data("key".utf8), baseURL: .init("https://bridge.test"))
         let issued = Date(timeIntervalSince1970: 1_700_000_000)
-        let url = try #require(URLComponents(string: links.url(channelID: "alpha", media: InboundMedia(id: "1", mimeType: "image/jpeg"), now: issued)))
+        let url = try #require(
+            URLComponents(string: links.url(channelID: "alpha", media: InboundMedia(id: "1", mimeType: "image/jpeg"), now: issued)))
         let expires = url.queryItems?.first { $0.name == "expires" }?.value
         let signature = url.queryItems?.first { $0.name == "signature" }?.value
         #expect(url.host == "bridge.test")
         #expect(links.verify(channelID: "alpha", mediaID: "1", expires: expires, signature: signature, now: issued) == nil)
-        #expect(links.verify(channelID: "alpha", mediaID: "1", expires: expires, signature: signature, now: issued.addingTimeInterval(8 * 86400)) == .expired)
+        #expect(
+            links.verify(channelID: "alpha", mediaID: "1", expires: expires, signature: signature, now: issued.addingTimeInterval(8 * 86400))
+                == .expired)
         #expect(links.verify(channelID: "beta", mediaID: "1", expires: expires, signature: signature, now: issued) == .tampered)
         #expect(links.verify(channelID: "alpha", mediaID: "1", expires: "9999999999", signature: signature, now: issued) == .tampered)
         #expect(links.verify(channelID: "alpha", mediaID: "1", expires: nil, signature: signature, now: issued) == .malformed)

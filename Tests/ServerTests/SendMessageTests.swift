@@ -17,8 +17,9 @@ struct SendMessageTests {
         try await app.test(.router) { client in
             let empty = try await client.post(Self.uri, "", contentType: "application/json")
             #expect(empty.status == .badRequest)
-            #expect(empty.json["error"] as? String
-                == "Invalid request: phone: is required when chatId is not set (send phone or chatId); body: is required")
+            #expect(
+                empty.json["error"] as? String
+                    == "Invalid request: phone: is required when chatId is not set (send phone or chatId); body: is required")
 
             let bad = try await client.post(Self.uri, #"{"phone":"12","body":"x","quotedMsgId":"a b"}"#, contentType: "application/json")
             #expect(bad.status == .badRequest)
@@ -78,19 +79,22 @@ struct SendMessageTests {
         #expect(history.first?.quotedMsgID == "wamid.QUOTED")
     }
 
-    @Test(".live: Meta's error envelopes become sent:false with Meta's code and advice", arguments: [
-        (400, 131047, "(#131047) Re-engagement message", "send a template"),
-        (400, 131026, "(#131026) Message Undeliverable.", "not be on WhatsApp"),
-        (401, 190, "Error validating access token: Session has expired", "access token has expired"),
-        (400, 130429, "(#130429) Rate limit hit", "Rate limited"),
-        (400, 131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit", "pair rate limit"),
-        (400, 100, "(#100) Invalid parameter", "Invalid parameter: Parameter 'to' is invalid"),
-    ])
+    @Test(
+        ".live: Meta's error envelopes become sent:false with Meta's code and advice",
+        arguments: [
+            (400, 131047, "(#131047) Re-engagement message", "send a template"),
+            (400, 131026, "(#131026) Message Undeliverable.", "not be on WhatsApp"),
+            (401, 190, "Error validating access token: Session has expired", "access token has expired"),
+            (400, 130429, "(#130429) Rate limit hit", "Rate limited"),
+            (400, 131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit", "pair rate limit"),
+            (400, 100, "(#100) Invalid parameter", "Invalid parameter: Parameter 'to' is invalid"),
+        ])
     func metaRefusals(httpStatus: Int, code: Int, message: String, phrase: String) async throws {
         let world = try await TestWorld.make()
-        world.probe.scriptNext(.error(
-            httpStatus: httpStatus,
-            CloudError(code: code, message: message, details: code == 100 ? "Parameter 'to' is invalid" : nil, fbtraceID: "Atrace")))
+        world.probe.scriptNext(
+            .error(
+                httpStatus: httpStatus,
+                CloudError(code: code, message: message, details: code == 100 ? "Parameter 'to' is invalid" : nil, fbtraceID: "Atrace")))
         try await world.withSimulator { graphURL in
             let app = try await buildApplication(world.configuration(graphURL: graphURL))
             try await app.test(.live) { client in

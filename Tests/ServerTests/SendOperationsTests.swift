@@ -21,51 +21,68 @@ struct SendOperationCase: Sendable, CustomTestStringConvertible {
     static let phone = #""phone": "12020721369""#
 
     static let all: [SendOperationCase] = [
-        .init(operation: "sendMessage", valid: #"{\#(phone), "body": "hi"}"#, cloudType: "text",
-              invalid: #"{\#(phone)}"#, problem: "body: is required"),
-        .init(operation: "sendFile", valid: #"{\#(phone), "body": "https://example.com/a.jpg", "caption": "A"}"#, cloudType: "image",
-              invalid: #"{\#(phone), "body": "ftp://example.com/a.jpg"}"#, problem: "body: must be an http(s) URL"),
-        .init(operation: "sendSticker", valid: #"{\#(phone), "link": "https://example.com/s.webp"}"#, cloudType: "sticker",
-              invalid: #"{\#(phone)}"#, problem: "mediaId: is required when link is not set"),
-        .init(operation: "sendLocation", valid: #"{\#(phone), "lat": "45.018337", "lng": "-73.968285", "name": "HQ"}"#,
-              cloudType: "location", invalid: #"{\#(phone), "lat": "95", "lng": "0"}"#, problem: "lat: must be between -90 and 90"),
-        .init(operation: "sendContact", valid: #"{\#(phone), "contact": {"name": "Ann Lee", "phone": "+1 202 555 0100"}}"#,
-              cloudType: "contacts", invalid: #"{\#(phone), "contacts": []}"#, problem: "contacts: must not be empty"),
-        .init(operation: "sendReaction", valid: #"{\#(phone), "body": "👍", "quotedMsgId": "wamid.TARGET"}"#, cloudType: "reaction",
-              invalid: #"{\#(phone), "body": "👍"}"#, problem: "quotedMsgId: is required"),
-        .init(operation: "sendList",
-              valid: #"{\#(phone), "body": "Pick one", "action": "Menu", "sections": [{"rows": [{"id": "1", "title": "One"}]}]}"#,
-              cloudType: "interactive", interactiveType: "list",
-              invalid: #"{\#(phone), "body": "Pick one", "action": "Menu"}"#, problem: "sections: is required"),
-        .init(operation: "sendButton", valid: #"{\#(phone), "body": "Ok?", "buttons": [{"id": "y", "title": "Yes"}]}"#,
-              cloudType: "interactive", interactiveType: "button",
-              invalid: #"{\#(phone), "body": "Ok?", "buttons": [{"id": "1", "title": "A"}, {"id": "2", "title": "B"}, {"id": "3", "title": "C"}, {"id": "4", "title": "D"}]}"#,
-              problem: "buttons: must have at most 3 items (got 4)"),
-        .init(operation: "sendLocationRequest", valid: #"{\#(phone), "body": "Where are you?"}"#, cloudType: "interactive",
-              interactiveType: "location_request_message", invalid: #"{\#(phone)}"#, problem: "body: is required"),
-        .init(operation: "sendCtaUrl", valid: #"{\#(phone), "body": "Visit", "displayText": "Open", "url": "https://example.com"}"#,
-              cloudType: "interactive", interactiveType: "cta_url",
-              invalid: #"{\#(phone), "body": "Visit", "displayText": "Open", "url": "example"}"#,
-              problem: "url: must be an absolute http:// or https:// URL"),
-        .init(operation: "sendFlow",
-              valid: #"{\#(phone), "body": "Sign up", "flowId": "1234", "flowCta": "Start", "flowActionPayload": {"screen": "WELCOME"}}"#,
-              cloudType: "interactive", interactiveType: "flow",
-              invalid: #"{\#(phone), "body": "Sign up", "flowId": "1234", "flowActionPayload": {"screen": "WELCOME"}}"#,
-              problem: "flowCta: is required"),
-        .init(operation: "sendCarousel",
-              valid: #"{\#(phone), "body": "Look", "cards": [\#(card), \#(card)]}"#, cloudType: "interactive", interactiveType: "carousel",
-              invalid: #"{\#(phone), "body": "Look", "cards": [\#(card)]}"#, problem: "cards: must have at least 2 items (got 1)"),
-        .init(operation: "sendProduct", valid: #"{\#(phone), "action": {"catalog_id": "77", "product_retailer_id": "sku-1"}}"#,
-              cloudType: "interactive", interactiveType: "product",
-              invalid: #"{\#(phone), "action": {"product_retailer_id": "sku-1"}}"#, problem: "action.catalog_id: is required"),
-        .init(operation: "sendAddressMessage", valid: #"{\#(phone), "body": "Your address?", "country": "IN"}"#,
-              cloudType: "interactive", interactiveType: "address_message",
-              invalid: #"{\#(phone), "body": "Your address?", "country": "US"}"#, problem: "country: must be one of IN, SG"),
-        .init(operation: "sendTemplate", valid: #"{\#(phone), "template": "hello_world", "language": "en_US", "namespace": "ns"}"#,
-              cloudType: "template", invalid: #"{\#(phone), "template": "hello_world"}"#, problem: "language: is required"),
+        .init(
+            operation: "sendMessage", valid: #"{\#(phone), "body": "hi"}"#, cloudType: "text",
+            invalid: #"{\#(phone)}"#, problem: "body: is required"),
+        .init(
+            operation: "sendFile", valid: #"{\#(phone), "body": "https://example.com/a.jpg", "caption": "A"}"#, cloudType: "image",
+            invalid: #"{\#(phone), "body": "ftp://example.com/a.jpg"}"#, problem: "body: must be an http(s) URL"),
+        .init(
+            operation: "sendSticker", valid: #"{\#(phone), "link": "https://example.com/s.webp"}"#, cloudType: "sticker",
+            invalid: #"{\#(phone)}"#, problem: "mediaId: is required when link is not set"),
+        .init(
+            operation: "sendLocation", valid: #"{\#(phone), "lat": "45.018337", "lng": "-73.968285", "name": "HQ"}"#,
+            cloudType: "location", invalid: #"{\#(phone), "lat": "95", "lng": "0"}"#, problem: "lat: must be between -90 and 90"),
+        .init(
+            operation: "sendContact", valid: #"{\#(phone), "contact": {"name": "Ann Lee", "phone": "+1 202 555 0100"}}"#,
+            cloudType: "contacts", invalid: #"{\#(phone), "contacts": []}"#, problem: "contacts: must not be empty"),
+        .init(
+            operation: "sendReaction", valid: #"{\#(phone), "body": "👍", "quotedMsgId": "wamid.TARGET"}"#, cloudType: "reaction",
+            invalid: #"{\#(phone), "body": "👍"}"#, problem: "quotedMsgId: is required"),
+        .init(
+            operation: "sendList",
+            valid: #"{\#(phone), "body": "Pick one", "action": "Menu", "sections": [{"rows": [{"id": "1", "title": "One"}]}]}"#,
+            cloudType: "interactive", interactiveType: "list",
+            invalid: #"{\#(phone), "body": "Pick one", "action": "Menu"}"#, problem: "sections: is required"),
+        .init(
+            operation: "sendButton", valid: #"{\#(phone), "body": "Ok?", "buttons": [{"id": "y", "title": "Yes"}]}"#,
+            cloudType: "interactive", interactiveType: "button",
+            invalid:
+                #"{\#(phone), "body": "Ok?", "buttons": [{"id": "1", "title": "A"}, {"id": "2", "title": "B"}, {"id": "3", "title": "C"}, {"id": "4", "title": "D"}]}"#,
+            problem: "buttons: must have at most 3 items (got 4)"),
+        .init(
+            operation: "sendLocationRequest", valid: #"{\#(phone), "body": "Where are you?"}"#, cloudType: "interactive",
+            interactiveType: "location_request_message", invalid: #"{\#(phone)}"#, problem: "body: is required"),
+        .init(
+            operation: "sendCtaUrl", valid: #"{\#(phone), "body": "Visit", "displayText": "Open", "url": "https://example.com"}"#,
+            cloudType: "interactive", interactiveType: "cta_url",
+            invalid: #"{\#(phone), "body": "Visit", "displayText": "Open", "url": "example"}"#,
+            problem: "url: must be an absolute http:// or https:// URL"),
+        .init(
+            operation: "sendFlow",
+            valid: #"{\#(phone), "body": "Sign up", "flowId": "1234", "flowCta": "Start", "flowActionPayload": {"screen": "WELCOME"}}"#,
+            cloudType: "interactive", interactiveType: "flow",
+            invalid: #"{\#(phone), "body": "Sign up", "flowId": "1234", "flowActionPayload": {"screen": "WELCOME"}}"#,
+            problem: "flowCta: is required"),
+        .init(
+            operation: "sendCarousel",
+            valid: #"{\#(phone), "body": "Look", "cards": [\#(card), \#(card)]}"#, cloudType: "interactive", interactiveType: "carousel",
+            invalid: #"{\#(phone), "body": "Look", "cards": [\#(card)]}"#, problem: "cards: must have at least 2 items (got 1)"),
+        .init(
+            operation: "sendProduct", valid: #"{\#(phone), "action": {"catalog_id": "77", "product_retailer_id": "sku-1"}}"#,
+            cloudType: "interactive", interactiveType: "product",
+            invalid: #"{\#(phone), "action": {"product_retailer_id": "sku-1"}}"#, problem: "action.catalog_id: is required"),
+        .init(
+            operation: "sendAddressMessage", valid: #"{\#(phone), "body": "Your address?", "country": "IN"}"#,
+            cloudType: "interactive", interactiveType: "address_message",
+            invalid: #"{\#(phone), "body": "Your address?", "country": "US"}"#, problem: "country: must be one of IN, SG"),
+        .init(
+            operation: "sendTemplate", valid: #"{\#(phone), "template": "hello_world", "language": "en_US", "namespace": "ns"}"#,
+            cloudType: "template", invalid: #"{\#(phone), "template": "hello_world"}"#, problem: "language: is required"),
     ]
 
-    static let card = #"{"header": {"type": "image", "image": {"link": "https://example.com/c.jpg"}}, "body": {"text": "Card"}, "action": {"name": "cta_url", "parameters": {"display_text": "Buy", "url": "https://example.com/buy"}}}"#
+    static let card =
+        #"{"header": {"type": "image", "image": {"link": "https://example.com/c.jpg"}}, "body": {"text": "Card"}, "action": {"name": "cta_url", "parameters": {"display_text": "Buy", "url": "https://example.com/buy"}}}"#
 }
 
 @Suite("Every send operation through the router")

@@ -57,10 +57,12 @@ struct SettingsTests {
         let world = try await TestWorld.make()
         let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
-            let first = try await client.post("/alpha/webhook?token=\(Self.token)", #"{"webhookUrl":"https://bin.test/1f9aj261"}"#, contentType: "application/json")
+            let first = try await client.post(
+                "/alpha/webhook?token=\(Self.token)", #"{"webhookUrl":"https://bin.test/1f9aj261"}"#, contentType: "application/json")
             #expect(first.json["set"] as? Bool == true)
             #expect(first.json["message"] as? String == "https://bin.test/1f9aj261")
-            let again = try await client.post("/alpha/webhook?token=\(Self.token)", #"{"webhookUrl":"https://bin.test/1f9aj261"}"#, contentType: "application/json")
+            let again = try await client.post(
+                "/alpha/webhook?token=\(Self.token)", #"{"webhookUrl":"https://bin.test/1f9aj261"}"#, contentType: "application/json")
             #expect(again.json["set"] as? Bool == false)
             let read = try await client.execute(uri: "/webhook?token=\(Self.token)", method: .get)
             #expect(read.json["webhookUrl"] as? String == "https://bin.test/1f9aj261")

@@ -110,7 +110,8 @@ struct SimulatorAccountTests {
     @Test("create a template, list it, a duplicate fails with 2388024, delete by name, 404 the second time")
     func templateLifecycle() async throws {
         try await withGraph { graph, state in
-            let body = #"{"name":"sandbox_welcome","language":"en_US","category":"UTILITY","components":[{"type":"BODY","text":"Hi {{1}}","example":{"body_text":[["Ann"]]}},{"type":"FOOTER","text":"Bye"}]}"#
+            let body =
+                #"{"name":"sandbox_welcome","language":"en_US","category":"UTILITY","components":[{"type":"BODY","text":"Hi {{1}}","example":{"body_text":[["Ann"]]}},{"type":"FOOTER","text":"Bye"}]}"#
             let created = try await graph.call("POST", "/v23.0/2001/message_templates", json: body)
             #expect(created.status == 200, "\(created.text)")
             #expect(created.json["status"] as? String == "APPROVED")
@@ -173,7 +174,8 @@ struct SimulatorAccountTests {
             let picture = try await graph.call("GET", pictureURL, authorization: nil)
             #expect(picture.bytes == Self.jpeg)
 
-            let header = #"{"name":"with_logo","language":"en_US","category":"MARKETING","components":[{"type":"HEADER","format":"IMAGE","example":{"header_handle":["HANDLE"]}},{"type":"BODY","text":"New stock"}]}"#
+            let header =
+                #"{"name":"with_logo","language":"en_US","category":"MARKETING","components":[{"type":"HEADER","format":"IMAGE","example":{"header_handle":["HANDLE"]}},{"type":"BODY","text":"New stock"}]}"#
             let withHandle = try await graph.call(
                 "POST", "/v23.0/2001/message_templates", json: header.replacingOccurrences(of: "HANDLE", with: handle))
             #expect(withHandle.status == 200, "\(withHandle.text)")
@@ -308,7 +310,9 @@ struct SimulatorAccountTests {
 
             let automation = try await graph.call(
                 "POST", "/v23.0/1001/conversational_automation",
-                json: #"{"enable_welcome_message":true,"prompts":["Track my order"],"commands":[{"command_name":"help","command_description":"Get help"}]}"#)
+                json:
+                    #"{"enable_welcome_message":true,"prompts":["Track my order"],"commands":[{"command_name":"help","command_description":"Get help"}]}"#
+            )
             #expect(automation.status == 200 && automation.json["success"] as? Bool == true, "\(automation.text)")
             let read = try await graph.call("GET", "/v23.0/1001?fields=conversational_automation")
             let settings = try #require(read.json["conversational_automation"] as? [String: Any])
@@ -346,7 +350,10 @@ struct SimulatorAccountTests {
 
             let unknown = try await graph.call("GET", "/v23.0/424242/block_users")
             #expect(unknown.status == 400 && unknown.error["code"] as? Int == 100)
-            #expect(unknown.error["message"] as? String == "(#100) Unsupported get request. Object with ID '424242' does not exist, cannot be loaded due to missing permissions, or does not support this operation")
+            #expect(
+                unknown.error["message"] as? String
+                    == "(#100) Unsupported get request. Object with ID '424242' does not exist, cannot be loaded due to missing permissions, or does not support this operation"
+            )
             let unknownWABA = try await graph.call("POST", "/v23.0/424242/message_templates", json: "{}")
             #expect((unknownWABA.error["message"] as? String)?.hasPrefix("(#100) Unsupported post request.") == true)
 

@@ -38,11 +38,12 @@ struct TestWorld: Sendable {
         try await store.addChannel(alpha)
         try await store.addChannel(beta)
         let probe = SimulatorProbe()
-        let simulator = SimulatorState(numbers: [alpha, beta].map {
-            SimulatedNumber(
-                phoneNumberID: $0.phoneNumberID, displayPhoneNumber: "1555000\($0.phoneNumberID)", wabaID: $0.wabaID,
-                accessToken: $0.accessToken, appSecret: $0.appSecret)
-        }, probe: probe)
+        let simulator = SimulatorState(
+            numbers: [alpha, beta].map {
+                SimulatedNumber(
+                    phoneNumberID: $0.phoneNumberID, displayPhoneNumber: "1555000\($0.phoneNumberID)", wabaID: $0.wabaID,
+                    accessToken: $0.accessToken, appSecret: $0.appSecret)
+            }, probe: probe)
         return TestWorld(databasePath: path, simulator: simulator, probe: probe)
     }
 
@@ -140,7 +141,9 @@ final class SilentServer: Sendable {
 
 extension TestClientProtocol {
     /// POSTs a body with a content type.
-    func post(_ uri: String, _ body: String, contentType: String = "application/x-www-form-urlencoded", headers: HTTPFields = [:]) async throws -> TestResponse {
+    func post(
+        _ uri: String, _ body: String, contentType: String = "application/x-www-form-urlencoded", headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var headers = headers
         headers[.contentType] = contentType
         return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: body))

@@ -64,10 +64,19 @@ struct HistoryContractTests {
         #expect(try await ids { $0.maxTime = Fixtures.epoch.addingTimeInterval(180) } == ["w1", "w2", "w3"])
         #expect(try await ids { $0.messageID = "w5" } == ["w5"])
         #expect(try await ids { $0.last = true } == ["w6", "w5", "w4", "w3", "w2", "w1"])
-        #expect(try await ids { $0.last = true; $0.limit = 2 } == ["w6", "w5"])
+        #expect(
+            try await ids {
+                $0.last = true
+                $0.limit = 2
+            } == ["w6", "w5"])
         #expect(try await ids { $0.limit = 2 } == ["w1", "w2"])
         #expect(try await ids { $0.limit = 0 }.isEmpty)
-        #expect(try await ids { $0.chatID = "1@c.us"; $0.afterMessageNumber = 1; $0.last = true } == ["w5", "w3"])
+        #expect(
+            try await ids {
+                $0.chatID = "1@c.us"
+                $0.afterMessageNumber = 1
+                $0.last = true
+            } == ["w5", "w3"])
         #expect(try await store.history(channelID: "nope", query: HistoryQuery()).isEmpty)
     }
 
@@ -75,23 +84,28 @@ struct HistoryContractTests {
     func inboundCommit(factory: StoreFactory) async throws {
         let store = try await factory.makeStore()
         func status(_ id: String, _ status: String, _ rank: Int) -> StatusCommit {
-            StatusCommit(channelID: "alpha", messageID: id, status: status, rank: rank, raw: Array(status.utf8), event: Fixtures.event("1@c.us", "ack \(status)", urls: ["http://a/hook"]))
+            StatusCommit(
+                channelID: "alpha", messageID: id, status: status, rank: rank, raw: Array(status.utf8),
+                event: Fixtures.event("1@c.us", "ack \(status)", urls: ["http://a/hook"]))
         }
-        let first = try await store.commitInbound(InboundCommit(
-            payload: [1], receivedAt: Date(),
-            messages: [InboundMessageCommit(message: Fixtures.message("in1"), event: Fixtures.event("1@c.us", "msg", urls: ["http://a/hook"]))],
-            statuses: [status("out1", "sent", 1), status("out1", "read", 3)]))
+        let first = try await store.commitInbound(
+            InboundCommit(
+                payload: [1], receivedAt: Date(),
+                messages: [InboundMessageCommit(message: Fixtures.message("in1"), event: Fixtures.event("1@c.us", "msg", urls: ["http://a/hook"]))],
+                statuses: [status("out1", "sent", 1), status("out1", "read", 3)]))
         #expect(first.newMessages == 1 && first.newStatuses == 2 && first.queuedDeliveries == 3)
 
-        let again = try await store.commitInbound(InboundCommit(
-            payload: [1], receivedAt: Date(),
-            messages: [InboundMessageCommit(message: Fixtures.message("in1"), event: Fixtures.event("1@c.us", "msg", urls: ["http://a/hook"]))],
-            statuses: [status("out1", "read", 3), status("out1", "delivered", 2)]))
+        let again = try await store.commitInbound(
+            InboundCommit(
+                payload: [1], receivedAt: Date(),
+                messages: [InboundMessageCommit(message: Fixtures.message("in1"), event: Fixtures.event("1@c.us", "msg", urls: ["http://a/hook"]))],
+                statuses: [status("out1", "read", 3), status("out1", "delivered", 2)]))
         #expect(again.duplicateMessages == 1 && again.duplicateStatuses == 1)
         #expect(again.newStatuses == 1, "the late delivered is kept for /hookInfo")
         #expect(again.queuedDeliveries == 0, "but not pushed after read")
-        #expect(try await store.statuses(channelID: "alpha", messageID: "out1").map { String(decoding: $0, as: UTF8.self) }
-            == ["sent", "read", "delivered"])
+        #expect(
+            try await store.statuses(channelID: "alpha", messageID: "out1").map { String(decoding: $0, as: UTF8.self) }
+                == ["sent", "read", "delivered"])
         #expect(try await store.recentInboundPayloads(limit: 5).count == 2)
     }
 
@@ -99,8 +113,9 @@ struct HistoryContractTests {
     func inboundPayloads(factory: StoreFactory) async throws {
         let store = try await factory.makeStore()
         for byte: UInt8 in [1, 2, 3] {
-            try await store.commitInbound(InboundCommit(
-                payload: [byte, 0xFF, 0], receivedAt: Fixtures.epoch, unroutablePhoneNumberIDs: byte == 2 ? ["999", "998"] : []))
+            try await store.commitInbound(
+                InboundCommit(
+                    payload: [byte, 0xFF, 0], receivedAt: Fixtures.epoch, unroutablePhoneNumberIDs: byte == 2 ? ["999", "998"] : []))
         }
         #expect(try await store.recentInboundPayloads(limit: 2) == [[3, 0xFF, 0], [2, 0xFF, 0]])
         #expect(try await store.recentInboundPayloads(limit: 10).count == 3)
@@ -110,13 +125,15 @@ struct HistoryContractTests {
     func inboundJoinsHistory(factory: StoreFactory) async throws {
         let store = try await factory.makeStore()
         try await store.recordMessage(Fixtures.message("sent1", fromMe: true, time: Fixtures.epoch))
-        let result = try await store.commitInbound(InboundCommit(
-            payload: [1], receivedAt: Fixtures.epoch,
-            messages: [
-                InboundMessageCommit(message: Fixtures.message("in1", time: Fixtures.epoch), event: Fixtures.event("1@c.us", "in1")),
-                InboundMessageCommit(message: Fixtures.message("sent1", fromMe: true, time: Fixtures.epoch), event: Fixtures.event("1@c.us", "echo")),
-                InboundMessageCommit(message: Fixtures.message("in2", time: Fixtures.epoch), event: nil),
-            ]))
+        let result = try await store.commitInbound(
+            InboundCommit(
+                payload: [1], receivedAt: Fixtures.epoch,
+                messages: [
+                    InboundMessageCommit(message: Fixtures.message("in1", time: Fixtures.epoch), event: Fixtures.event("1@c.us", "in1")),
+                    InboundMessageCommit(
+                        message: Fixtures.message("sent1", fromMe: true, time: Fixtures.epoch), event: Fixtures.event("1@c.us", "echo")),
+                    InboundMessageCommit(message: Fixtures.message("in2", time: Fixtures.epoch), event: nil),
+                ]))
         #expect(result.newMessages == 2 && result.duplicateMessages == 1)
         #expect(result.queuedDeliveries == 2, "one event, two URLs; the duplicate and the event-less message queue nothing")
         #expect(try await store.history(channelID: "alpha", query: HistoryQuery()).map(\.messageNumber) == [1, 2, 3])
@@ -142,7 +159,8 @@ struct HistoryContractTests {
     func statusesByTime(factory: StoreFactory) async throws {
         let store = try await factory.makeStore()
         func commit(_ channel: String, _ message: String, _ status: String, rank: Int, at minute: Double) async throws {
-            let status = StatusCommit(channelID: channel, messageID: message, status: status, rank: rank, raw: Array("\(channel) \(message) \(status)".utf8), event: nil)
+            let status = StatusCommit(
+                channelID: channel, messageID: message, status: status, rank: rank, raw: Array("\(channel) \(message) \(status)".utf8), event: nil)
             try await store.commitInbound(InboundCommit(payload: [0], receivedAt: Fixtures.epoch.addingTimeInterval(minute * 60), statuses: [status]))
         }
         try await commit("alpha", "m1", "sent", rank: 1, at: 0)

@@ -94,7 +94,8 @@ struct OutboxContractTests {
         let t0 = Fixtures.epoch
         #expect(try await store.nextOutboxDueDate() == nil)
         try await store.recordMessage(Fixtures.message("w1", time: t0), events: [Fixtures.event("1@c.us", "one", urls: ["http://a/hook"])])
-        try await store.recordMessage(Fixtures.message("w2", time: t0.addingTimeInterval(10)), events: [Fixtures.event("2@c.us", "two", urls: ["http://a/hook"])])
+        try await store.recordMessage(
+            Fixtures.message("w2", time: t0.addingTimeInterval(10)), events: [Fixtures.event("2@c.us", "two", urls: ["http://a/hook"])])
         #expect(try await store.nextOutboxDueDate() == t0)
 
         let first = try #require(try await store.dueOutboxEntries(now: t0, limit: 10).first)
@@ -129,8 +130,9 @@ struct OutboxContractTests {
         #expect(try await store.dueBodies(now: t0.addingTimeInterval(3600)) == ["event 4"])
 
         let later = t0.addingTimeInterval(7200)
-        #expect(try await store.replayDeadLetters(ids: [entries[1].id, entries[3].id, 999_999], now: later) == 1,
-                "only dead letters are replayed: a pending id and an unknown id count for nothing")
+        #expect(
+            try await store.replayDeadLetters(ids: [entries[1].id, entries[3].id, 999_999], now: later) == 1,
+            "only dead letters are replayed: a pending id and an unknown id count for nothing")
         let replayed = try #require(try await store.dueOutboxEntries(now: later, limit: 10).first { $0.id == entries[1].id })
         #expect(replayed.attempts == 0 && replayed.lastError == nil && replayed.state == .pending)
         #expect(replayed.queuedAt == later && replayed.nextAttemptAt == later)

@@ -128,7 +128,9 @@ struct AccountFixtureTests {
             return ("message_templates", "DELETE", nil, ["name": .string(name)], nil)
         case "setCommerce":
             let query = try CommerceTranslation.update(fields)
-            return ("whatsapp_commerce_settings", "POST", nil, .object(Dictionary(uniqueKeysWithValues: query.map { ($0.name, .string($0.value)) })), nil)
+            return (
+                "whatsapp_commerce_settings", "POST", nil, .object(Dictionary(uniqueKeysWithValues: query.map { ($0.name, .string($0.value)) })), nil
+            )
         case "blockUser", "unblockUser":
             return ("block_users", operation == "blockUser" ? "POST" : "DELETE", try BlockTranslation.request(fields), nil, nil)
         case "setConversationalAutomation":
@@ -140,14 +142,15 @@ struct AccountFixtureTests {
 
     /// Uploads as fixtures spell them: the field, and the URL or the file's type and size.
     static func describe(_ uploads: [HandleUpload]) -> FieldValue {
-        .array(uploads.map { upload in
-            switch upload.source {
-            case .url(let url):
-                ["field": .string(upload.field), "url": .string(url)]
-            case .file(let file):
-                ["field": .string(upload.field), "mimeType": .string(upload.mimeType(of: file)), "size": .number(String(file.size))]
-            }
-        })
+        .array(
+            uploads.map { upload in
+                switch upload.source {
+                case .url(let url):
+                    ["field": .string(upload.field), "url": .string(url)]
+                case .file(let file):
+                    ["field": .string(upload.field), "mimeType": .string(upload.mimeType(of: file)), "size": .number(String(file.size))]
+                }
+            })
     }
 
     static func reply(_ fixture: AccountFixture) throws -> FieldValue {

@@ -12,23 +12,29 @@ struct ReplyTranslationTests {
         let reply = ReplyTranslation.sendReply(
             .success(CloudSendResponse(contacts: [.init(input: "12020721369", waID: "12020721369")], messages: [.init(id: "wamid.A1")])),
             recipient: recipient)
-        #expect(reply == SendReply(
-            sent: true, id: "wamid.A1", message: "Sent to 12020721369@c.us",
-            description: "Message has been sent to the provider"))
+        #expect(
+            reply
+                == SendReply(
+                    sent: true, id: "wamid.A1", message: "Sent to 12020721369@c.us",
+                    description: "Message has been sent to the provider"))
     }
 
-    @Test("Meta refusals keep Meta's code and say what to do", arguments: [
-        (131047, "send a template"),
-        (131026, "not be on WhatsApp"),
-        (190, "access token has expired"),
-        (130429, "Rate limited"),
-        (131056, "Rate limited"),
-        (100, "Invalid parameter: Parameter to must be a phone number"),
-        (131030, "allowed list"),
-        (987654, "Something odd happened"),
-    ])
+    @Test(
+        "Meta refusals keep Meta's code and say what to do",
+        arguments: [
+            (131047, "send a template"),
+            (131026, "not be on WhatsApp"),
+            (190, "access token has expired"),
+            (130429, "Rate limited"),
+            (131056, "Rate limited"),
+            (100, "Invalid parameter: Parameter to must be a phone number"),
+            (131030, "allowed list"),
+            (987654, "Something odd happened"),
+        ])
     func refused(code: Int, phrase: String) {
-        let error = CloudError(code: code, message: "(#\(code)) Title", details: code == 100 ? "Parameter to must be a phone number" : (code == 987654 ? "Something odd happened" : nil))
+        let error = CloudError(
+            code: code, message: "(#\(code)) Title",
+            details: code == 100 ? "Parameter to must be a phone number" : (code == 987654 ? "Something odd happened" : nil))
         let reply = ReplyTranslation.sendReply(.failure(.refused(httpStatus: 400, error: error)), recipient: recipient)
         #expect(reply.sent == false)
         #expect(reply.id == nil)

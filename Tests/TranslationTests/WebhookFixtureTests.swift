@@ -49,11 +49,12 @@ struct WebhookFixtureTests {
         var actual: [FieldValue] = []
         for change in payload.entry.flatMap(\.changes) {
             let events = InboundTranslation.events(from: change.value, field: change.field, mediaURL: WebhookFixture.mediaURL)
-            actual.append(.object([
-                "phoneNumberId": change.value.metadata.map { .string($0.phoneNumberID) } ?? .null,
-                "messages": try json(events.messages),
-                "acks": try json(events.acks),
-            ]))
+            actual.append(
+                .object([
+                    "phoneNumberId": change.value.metadata.map { .string($0.phoneNumberID) } ?? .null,
+                    "messages": try json(events.messages),
+                    "acks": try json(events.acks),
+                ]))
         }
         #expect(actual.count == fixture.expected.count, "one result per change")
         for (index, (got, want)) in zip(actual, fixture.expected).enumerated() {
@@ -126,9 +127,11 @@ struct WebhookFixtureTests {
         let events = InboundTranslation.events(from: value, field: "messages", mediaURL: WebhookFixture.mediaURL)
         #expect(events.messages.map(\.type) == ["hologram", "image", "chat"])
         #expect(events.messages[0].senderName == "Sheena Nelson")
-        #expect(events.messages[0].meta?["hologram"] == .object([
-            "frames": .array([.number("1"), .number("2.5"), .null]), "colour": .string("teal"),
-        ]))
+        #expect(
+            events.messages[0].meta?["hologram"]
+                == .object([
+                    "frames": .array([.number("1"), .number("2.5"), .null]), "colour": .string("teal"),
+                ]))
         #expect(events.messages[1].meta?["image"] == .object(["caption": .string("no id, so not a readable media object")]))
         #expect(events.acks.map(\.status) == ["delivered"])
 
@@ -149,18 +152,19 @@ struct WebhookFixtureTests {
             phones: [.init(phone: "+44 20 7946 0958", waID: "442079460958", type: "home"), .init(phone: "+44 7700 900123")],
             emails: [.init(email: "ada@example.org")],
             org: .init(company: "Analytical; Engines", title: "Programmer"))
-        #expect(InboundTranslation.vCard(contact) == """
-            BEGIN:VCARD
-            VERSION:3.0
-            N:Lovelace;Ada;;Dr.;Jr.
-            FN:Dr. Ada Lovelace\\, Jr.
-            ORG:Analytical\\; Engines
-            TITLE:Programmer
-            TEL;type=HOME;waid=442079460958:+44 20 7946 0958
-            TEL:+44 7700 900123
-            EMAIL:ada@example.org
-            END:VCARD
-            """)
+        #expect(
+            InboundTranslation.vCard(contact) == """
+                BEGIN:VCARD
+                VERSION:3.0
+                N:Lovelace;Ada;;Dr.;Jr.
+                FN:Dr. Ada Lovelace\\, Jr.
+                ORG:Analytical\\; Engines
+                TITLE:Programmer
+                TEL;type=HOME;waid=442079460958:+44 20 7946 0958
+                TEL:+44 7700 900123
+                EMAIL:ada@example.org
+                END:VCARD
+                """)
         let bare = CloudWebhookPayload.InboundMessage.SharedContact(name: nil, phones: [.init(phone: "+1 555 0100")])
         #expect(InboundTranslation.vCard(bare) == "BEGIN:VCARD\nVERSION:3.0\nN:;+1 555 0100;;;\nFN:+1 555 0100\nTEL:+1 555 0100\nEND:VCARD")
     }
@@ -172,37 +176,51 @@ struct WebhookFixtureTests {
             chatId: "16505551234@c.us", time: 1_750_269_342, type: "chat", senderName: "Sheena", chatName: "Sheena")
         let messages = try JSONDecoder().decode(
             FieldValue.self, from: JSONEncoder().encode(MessagesWebhook(instanceId: "VID182868781", messages: [message])))
-        #expect(messages == .object([
-            "instanceId": .string("VID182868781"),
-            "messages": .array([.object([
-                "id": .string("wamid.A"), "body": .string("hi"), "fromMe": .bool(false), "self": .number("0"),
-                "isForwarded": .bool(false), "author": .string("16505551234@c.us"), "chatId": .string("16505551234@c.us"),
-                "time": .number("1750269342"), "type": .string("chat"), "senderName": .string("Sheena"),
-                "chatName": .string("Sheena"),
-            ])]),
-        ]))
+        #expect(
+            messages
+                == .object([
+                    "instanceId": .string("VID182868781"),
+                    "messages": .array([
+                        .object([
+                            "id": .string("wamid.A"), "body": .string("hi"), "fromMe": .bool(false), "self": .number("0"),
+                            "isForwarded": .bool(false), "author": .string("16505551234@c.us"), "chatId": .string("16505551234@c.us"),
+                            "time": .number("1750269342"), "type": .string("chat"), "senderName": .string("Sheena"),
+                            "chatName": .string("Sheena"),
+                        ])
+                    ]),
+                ]))
         let ack = AckEvent(id: "wamid.B", chatId: "16505551234@c.us", phone: "16505551234", status: "read")
         let acks = try JSONDecoder().decode(FieldValue.self, from: JSONEncoder().encode(AckWebhook(instanceId: "VID182868781", ack: [ack])))
-        #expect(acks == .object([
-            "instanceId": .string("VID182868781"),
-            "ack": .array([.object([
-                "id": .string("wamid.B"), "chatId": .string("16505551234@c.us"), "phone": .string("16505551234"),
-                "status": .string("read"),
-            ])]),
-        ]))
+        #expect(
+            acks
+                == .object([
+                    "instanceId": .string("VID182868781"),
+                    "ack": .array([
+                        .object([
+                            "id": .string("wamid.B"), "chatId": .string("16505551234@c.us"), "phone": .string("16505551234"),
+                            "status": .string("read"),
+                        ])
+                    ]),
+                ]))
     }
 
     @Test("the status payload the sandbox and server tests build still round-trips")
     func statusRoundTrip() throws {
         let payload = CloudWebhookPayload(entry: [
-            .init(id: "2001", changes: [
-                .init(field: "messages", value: .init(
-                    metadata: .init(displayPhoneNumber: "15550001001", phoneNumberID: "1001"),
-                    statuses: [.init(
-                        id: "wamid.X", status: "failed", timestamp: "1700000000", recipientID: "12020721369",
-                        pricing: .init(billable: true, pricingModel: "PMP", category: "service"),
-                        errors: [.init(code: 131026, title: "Message undeliverable", message: nil)])]))
-            ])
+            .init(
+                id: "2001",
+                changes: [
+                    .init(
+                        field: "messages",
+                        value: .init(
+                            metadata: .init(displayPhoneNumber: "15550001001", phoneNumberID: "1001"),
+                            statuses: [
+                                .init(
+                                    id: "wamid.X", status: "failed", timestamp: "1700000000", recipientID: "12020721369",
+                                    pricing: .init(billable: true, pricingModel: "PMP", category: "service"),
+                                    errors: [.init(code: 131026, title: "Message undeliverable", message: nil)])
+                            ]))
+                ])
         ])
         let decoded = try JSONDecoder().decode(CloudWebhookPayload.self, from: JSONEncoder().encode(payload))
         #expect(decoded == payload)
