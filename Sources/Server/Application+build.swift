@@ -18,7 +18,7 @@ public func buildApplication(
     var logger = Logger(label: "onemsg-bridge", factory: config.logHandlerFactory ?? StreamLogHandler.standardError)
     logger.logLevel = config.logLevel
 
-    let store = try StoreLocator.open(config.database)
+    let store = try dependencies.store ?? StoreLocator.open(config.database)
     try await store.migrate()
 
     var clientConfiguration = HTTPClient.Configuration()

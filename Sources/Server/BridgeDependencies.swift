@@ -6,13 +6,17 @@ import Synchronization
 
 /// What ``buildApplication(_:dependencies:)`` is given instead of making it itself.
 public struct BridgeDependencies: Sendable {
+    /// The store to use instead of opening `database` from the configuration (tests give an in-memory one).
+    /// It is migrated like an opened one.
+    public var store: (any BridgeStore)?
     /// The Graph API the bridge calls; `nil` for the live ``GraphAPI`` at the configured Graph URL.
     public var graph: (any GraphAPI)?
     /// The simulated Cloud API `serve --sandbox` runs beside the bridge; required when the configuration says
     /// `sandbox`. The bridge itself knows nothing of the simulator: the executable supplies it.
     public var simulatedUpstream: (any SimulatedUpstream)?
 
-    public init(graph: (any GraphAPI)? = nil, simulatedUpstream: (any SimulatedUpstream)? = nil) {
+    public init(store: (any BridgeStore)? = nil, graph: (any GraphAPI)? = nil, simulatedUpstream: (any SimulatedUpstream)? = nil) {
+        self.store = store
         self.graph = graph
         self.simulatedUpstream = simulatedUpstream
     }

@@ -129,7 +129,7 @@ struct AccountOperationsTests {
 
     @Test("Meta refuses → Meta's code and advice, never a 500", arguments: AccountOperationCase.all)
     func refusal(_ operation: AccountOperationCase) async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI.refusingEverything(with: .meta(190, "Error validating access token", httpStatus: 401))
         let response = try await Self.send(operation.method, operation.operation, body: operation.body, in: world, graph: graph)
         #expect(graph.log.all.count == operation.calls, "\(graph.log.operations)")
@@ -154,7 +154,7 @@ struct AccountOperationsTests {
             ("removeTemplate", #"{}"#, "name: is required"),
         ])
     func validation(operation: String, body: String, problem: String) async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI()
         let response = try await Self.send(.post, operation, body: body, in: world, graph: graph)
         #expect(response.status == .badRequest)
@@ -165,7 +165,7 @@ struct AccountOperationsTests {
 
     @Test("POST /me with no updatable field → 422; phone alone is not updatable")
     func nothingToUpdate() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI()
         for body in [#"{}"#, #"{"phone": "12020721369"}"#] {
             let response = try await Self.send(.post, "me", body: body, in: world, graph: graph)
@@ -292,7 +292,7 @@ struct AccountOperationsTests {
 
     @Test("GET /outputIP answers the configured egress address, or says how to configure it")
     func outputIP() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI()
         let unset = try await Self.send(.get, "outputIP", in: world, graph: graph)
         #expect(unset.status == .notFound)
@@ -334,10 +334,10 @@ struct AccountOperationsTests {
 
     @Test("GET /statistics and /extendedStatistics count stored status pricing with the configured prices; empty months are zeros")
     func statistics() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI()
         let month = StatisticsMonth(containing: Date()).oneMsgDate
-        let store = try world.store()
+        let store = world.store()
         for (id, category) in [("wamid.S1", "marketing"), ("wamid.S2", "utility"), ("wamid.S3", "service")] {
             let raw =
                 #"{"id":"\#(id)","status":"delivered","timestamp":"\#(Int(Date().timeIntervalSince1970))","recipient_id":"12020721369","pricing":{"billable":\#(category != "service"),"pricing_model":"PMP","category":"\#(category)"}}"#

@@ -11,7 +11,7 @@ struct AuthenticationTests {
 
     @Test("no token → 401 in 1MSG's words")
     func noToken() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let response = try await client.post("/alpha/sendMessage", Self.sendBody)
@@ -26,7 +26,7 @@ struct AuthenticationTests {
 
     @Test("wrong token → 401 with the token masked")
     func wrongToken() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let response = try await client.post("/alpha/sendMessage?token=not-the-right-token", Self.sendBody)
@@ -39,7 +39,7 @@ struct AuthenticationTests {
 
     @Test("the token of another channel is refused, and so is an unknown channel")
     func foreignToken() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let foreign = try await client.post("/alpha/sendMessage?token=\(TestWorld.betaToken)", Self.sendBody)
@@ -52,7 +52,7 @@ struct AuthenticationTests {
 
     @Test("a body token that is not a string is refused, naming the field, even beside a good query token")
     func nonStringBodyToken() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let response = try await client.post(
@@ -92,7 +92,7 @@ struct AuthenticationTests {
             ),
         ] as [(String, String, [String: String], String, String)])
     func accepted(name: String, uri: String, headers: [String: String], body: String, contentType: String) async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI.acceptingMessages()
         let app = try await world.bridge(graph: graph)
         try await app.test(.router) { client in

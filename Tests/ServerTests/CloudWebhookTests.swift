@@ -25,7 +25,7 @@ struct CloudWebhookTests {
 
     @Test("the hub.challenge handshake answers a known verify token and refuses others")
     func handshake() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let ok = try await client.execute(
@@ -42,7 +42,7 @@ struct CloudWebhookTests {
 
     @Test("a signed delivery is committed before the 200; a bad or missing signature gets 401 and changes nothing")
     func signatures() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         let body = try Self.statusPayload()
         try await app.test(.router) { client in
@@ -65,7 +65,7 @@ struct CloudWebhookTests {
 
     @Test("a payload for an unknown number, signed by one of our apps, is kept and answered 200")
     func unknownNumber() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         let body = try Self.statusPayload(phoneNumberID: "999")
         try await app.test(.router) { client in
@@ -83,7 +83,7 @@ struct CloudWebhookTests {
 
     @Test("the signature is checked over the raw bytes before decoding: unsigned garbage → 401, signed garbage → 400")
     func malformed() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         let garbage = Array("{not json".utf8)
         try await app.test(.router) { client in

@@ -53,7 +53,7 @@ struct SandboxAndOperationsTests {
                 #expect(await eventually { logs.text.contains("/sandbox/inbound") })
                 let line = try #require(logs.text.components(separatedBy: "\n").first { $0.contains("/sandbox/inbound") })
                 let url = String(try #require(line.firstMatch(of: /'(http[^']+)'/)?.output.1))
-                let store = try world.store()
+                let store = world.store()
                 var channel = try #require(try await store.channel(id: "sandbox"))
                 channel.settings.webhookURLs = [hook]
                 try await store.updateSettings(channelID: "sandbox", settings: channel.settings)

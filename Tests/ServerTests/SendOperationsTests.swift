@@ -99,7 +99,7 @@ struct SendOperationsTests {
 
     @Test("valid → sent:true and one Cloud message of the right type", arguments: SendOperationCase.all)
     func success(_ operation: SendOperationCase) async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI.acceptingMessages()
         let response = try await Self.post(operation.valid, to: operation, in: world, graph: graph)
         #expect(response.status == .ok)
@@ -117,7 +117,7 @@ struct SendOperationsTests {
 
     @Test("invalid → 400 naming the field and the rule; nothing goes upstream", arguments: SendOperationCase.all)
     func validation(_ operation: SendOperationCase) async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI()
         let response = try await Self.post(operation.invalid, to: operation, in: world, graph: graph)
         #expect(response.status == .badRequest)
@@ -129,7 +129,7 @@ struct SendOperationsTests {
 
     @Test("Meta refuses → HTTP 200, sent:false, Meta's code and advice", arguments: SendOperationCase.all)
     func refusal(_ operation: SendOperationCase) async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI.refusingEverything(
             with: .meta(131047, "(#131047) Re-engagement message", details: "More than 24 hours"))
         let response = try await Self.post(operation.valid, to: operation, in: world, graph: graph)
@@ -141,7 +141,7 @@ struct SendOperationsTests {
 
     @Test("readMessage → Meta's read receipt with the typing indicator; {result: success}")
     func readMessage() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI.acceptingMessages()
         let app = try await world.bridge(graph: graph)
         try await app.test(.router) { client in

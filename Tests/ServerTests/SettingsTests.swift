@@ -10,7 +10,7 @@ struct SettingsTests {
 
     @Test("settings read, change field by field with an update object, and validate URLs")
     func settings() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let initial = try await client.execute(uri: "/alpha/settings?token=\(Self.token)", method: .get)
@@ -54,7 +54,7 @@ struct SettingsTests {
 
     @Test("POST /webhook answers {set, message}; GET /webhook reads it back")
     func webhook() async throws {
-        let world = try await TestWorld.make()
+        let world = try await TestWorld.make(.memory)
         let app = try await world.bridge(graph: FakeGraphAPI())
         try await app.test(.router) { client in
             let first = try await client.post(

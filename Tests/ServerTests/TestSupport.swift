@@ -24,16 +24,29 @@ struct TestWorld: Sendable {
         accessToken: "EAAG-beta-access-token-secret", appSecret: "beta-app-secret-value",
         verifyToken: "beta-verify-token")
 
-    let databasePath: String
+    /// Where a bridge built from ``configuration(graphURL:logs:)`` keeps its database; `nil` for an in-memory world.
+    let databasePath: String?
+    /// The world's store: the bridges of ``bridge(graph:logs:configure:)`` use it, and tests check it.
+    let database: SQLiteStore
     let simulator: SimulatorState
     /// What the simulator received, and the answers a test scripts for it.
     let probe: SimulatorProbe
 
+    /// Where a world keeps its database: a file, for bridges built from a configuration (`.live` tests), or
+    /// memory, for router tests that only use ``bridge(graph:logs:configure:)``.
+    enum Storage {
+        case file, memory
+    }
+
     /// A fresh database holding both channels, and a simulator that knows both numbers.
-    static func make() async throws -> TestWorld {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("bridge-tests-\(UUID().uuidString)/bridge.sqlite").path
-        let store = try SQLiteStore(path: path)
+    static func make(_ storage: Storage = .file) async throws -> TestWorld {
+        let path: String? =
+            switch storage {
+            case .file:
+                FileManager.default.temporaryDirectory.appendingPathComponent("bridge-tests-\(UUID().uuidString)/bridge.sqlite").path
+            case .memory: nil
+            }
+        let store = try path.map { try SQLiteStore(path: $0) } ?? SQLiteStore.inMemory()
         try await store.migrate()
         try await store.addChannel(alpha)
         try await store.addChannel(beta)
@@ -44,18 +57,18 @@ struct TestWorld: Sendable {
                     phoneNumberID: $0.phoneNumberID, displayPhoneNumber: "1555000\($0.phoneNumberID)", wabaID: $0.wabaID,
                     accessToken: $0.accessToken, appSecret: $0.appSecret)
             }, probe: probe)
-        return TestWorld(databasePath: path, simulator: simulator, probe: probe)
+        return TestWorld(databasePath: path, database: store, simulator: simulator, probe: probe)
     }
 
-    /// A second handle on the bridge's database, to check what it recorded.
-    func store() throws -> SQLiteStore {
-        try SQLiteStore(path: databasePath)
+    /// The bridge's database, to check what it recorded.
+    func store() -> SQLiteStore {
+        database
     }
 
     func configuration(graphURL: String, logs: LogCapture? = nil) -> BridgeConfiguration {
         var config = BridgeConfiguration()
         config.port = 0
-        config.database = databasePath
+        config.database = databasePath ?? "in-memory worlds have no database file: use bridge(graph:)"
         config.graphURL = graphURL
         config.upstreamTimeout = .seconds(5)
         config.upstreamConnectTimeout = .seconds(2)
@@ -72,7 +85,7 @@ struct TestWorld: Sendable {
     ) async throws -> some ApplicationProtocol {
         var config = configuration(graphURL: "http://graph.invalid", logs: logs)
         configure(&config)
-        return try await buildApplication(config, dependencies: BridgeDependencies(graph: graph))
+        return try await buildApplication(config, dependencies: BridgeDependencies(store: database, graph: graph))
     }
 
     /// Runs the simulator on a free port for the duration of `body`.
