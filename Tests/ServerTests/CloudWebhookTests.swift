@@ -69,13 +69,7 @@ struct CloudWebhookTests {
         let app = try await world.bridge(graph: FakeGraphAPI())
         let body = try Self.statusPayload(phoneNumberID: "999")
         try await app.test(.router) { client in
-            let response = try await client.execute(
-                uri: "/cloud/webhook", method: .post,
-                headers: [
-                    .contentType: "application/json",
-                    HTTPField.Name("X-Hub-Signature-256")!: WebhookSignature.header(for: body, appSecret: TestWorld.alpha.appSecret),
-                ],
-                body: ByteBuffer(bytes: body))
+            let response = try await client.postWebhook(body, signedWith: TestWorld.alpha.appSecret)
             #expect(response.status == .ok)
         }
         #expect(try await world.store().recentInboundPayloads(limit: 10).count == 1)
@@ -89,15 +83,22 @@ struct CloudWebhookTests {
         try await app.test(.router) { client in
             let unsigned = try await client.post("/cloud/webhook", "{not json", contentType: "application/json")
             #expect(unsigned.status == .unauthorized)
-            let signed = try await client.execute(
-                uri: "/cloud/webhook", method: .post,
-                headers: [
-                    .contentType: "application/json",
-                    HTTPField.Name("X-Hub-Signature-256")!: WebhookSignature.header(for: garbage, appSecret: TestWorld.beta.appSecret),
-                ],
-                body: ByteBuffer(bytes: garbage))
+            let signed = try await client.postWebhook(garbage, signedWith: TestWorld.beta.appSecret)
             #expect(signed.status == .badRequest)
         }
         #expect(try await world.store().recentInboundPayloads(limit: 10).isEmpty)
+    }
+}
+
+extension TestClientProtocol {
+    /// POSTs `body` to `/cloud/webhook` as Meta does, signed with `appSecret`.
+    func postWebhook(_ body: [UInt8], signedWith appSecret: String) async throws -> TestResponse {
+        try await execute(
+            uri: "/cloud/webhook", method: .post,
+            headers: [
+                .contentType: "application/json",
+                HTTPField.Name("X-Hub-Signature-256")!: WebhookSignature.header(for: body, appSecret: appSecret),
+            ],
+            body: ByteBuffer(bytes: body))
     }
 }
