@@ -160,6 +160,11 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
         public var recipientType: String?
         public var recipientParticipantID: String?
         public var groupID: String?
+        /// The recipient's business-scoped user id (newer Graph versions); the only id of a customer without a
+        /// visible number.
+        public var recipientUserID: String?
+        /// The recipient as Meta knows them (`user_id`, `profile.username`), when Meta adds it to the status.
+        public var contacts: [Contact]?
 
         public init(
             id: String,
@@ -172,7 +177,9 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
             bizOpaqueCallbackData: String? = nil,
             recipientType: String? = nil,
             recipientParticipantID: String? = nil,
-            groupID: String? = nil
+            groupID: String? = nil,
+            recipientUserID: String? = nil,
+            contacts: [Contact]? = nil
         ) {
             self.id = id
             self.status = status
@@ -185,6 +192,8 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
             self.recipientType = recipientType
             self.recipientParticipantID = recipientParticipantID
             self.groupID = groupID
+            self.recipientUserID = recipientUserID
+            self.contacts = contacts
         }
 
         enum CodingKeys: String, CodingKey {
@@ -194,6 +203,8 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
             case recipientType = "recipient_type"
             case recipientParticipantID = "recipient_participant_id"
             case groupID = "group_id"
+            case recipientUserID = "recipient_user_id"
+            case contacts
         }
 
         public init(from decoder: any Decoder) throws {
@@ -210,6 +221,8 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
             recipientType = try? container.decodeIfPresent(String.self, forKey: .recipientType)
             recipientParticipantID = container.decodeLenientString(forKey: .recipientParticipantID)
             groupID = container.decodeLenientString(forKey: .groupID)
+            recipientUserID = container.decodeLenientString(forKey: .recipientUserID)
+            contacts = container.decodeLossyArray(Contact.self, forKey: .contacts)
         }
     }
 
@@ -327,6 +340,8 @@ extension CloudWebhookPayload {
         public var fromUserID: String?
         /// Echoes only: the customer the business wrote to.
         public var to: String?
+        /// Echoes only: the customer's business-scoped id (Meta's `to_user_id`), the only one when they hide their number.
+        public var toUserID: String? { extra["to_user_id"]?.text }
         /// Group chats only.
         public var groupID: String?
         /// Unix seconds as a string.

@@ -30,6 +30,10 @@ public struct MessageEvent: Codable, Sendable, Hashable {
     public var quotedMsgId: String?
     /// Structured extras (`location`, `contacts`, `reply`, `nfm`, `payload`, `referral`, the Cloud object, …).
     public var meta: [String: FieldValue]?
+    /// The author's business-scoped user id (Meta's `from_user_id`/`user_id`), whenever Meta gives one.
+    public var authorBsuid: String?
+    /// The author's WhatsApp username (Meta's `profile.username`).
+    public var authorUserName: String?
 
     public init(
         id: String,
@@ -45,7 +49,9 @@ public struct MessageEvent: Codable, Sendable, Hashable {
         chatName: String,
         caption: String? = nil,
         quotedMsgId: String? = nil,
-        meta: [String: FieldValue]? = nil
+        meta: [String: FieldValue]? = nil,
+        authorBsuid: String? = nil,
+        authorUserName: String? = nil
     ) {
         self.id = id
         self.body = body
@@ -61,10 +67,13 @@ public struct MessageEvent: Codable, Sendable, Hashable {
         self.caption = caption
         self.quotedMsgId = quotedMsgId
         self.meta = meta
+        self.authorBsuid = authorBsuid
+        self.authorUserName = authorUserName
     }
 
     enum CodingKeys: String, CodingKey {
         case id, body, fromMe, isForwarded, author, chatId, time, type, senderName, chatName, caption, quotedMsgId, meta
+        case authorBsuid, authorUserName
         case selfFlag = "self"
     }
 }
@@ -73,9 +82,14 @@ public struct MessageEvent: Codable, Sendable, Hashable {
 public struct AckEvent: Codable, Sendable, Hashable {
     /// The wamid the send returned.
     public var id: String
+    /// `<number>@c.us`, or `<BSUID>@lid` for a recipient known only by business-scoped id; never empty.
     public var chatId: String
-    /// The recipient's number.
+    /// The recipient's number, or their BSUID when Meta gives no number.
     public var phone: String
+    /// The recipient's business-scoped user id (Meta's `recipient_user_id`), when Meta gives one.
+    public var bsuid: String?
+    /// The recipient's WhatsApp username, when Meta gives one.
+    public var userName: String?
     /// `sent`, `delivered`, `read`, `failed`, or whatever Meta sent, lower-cased.
     public var status: String
     /// The pricing category (`service`, `marketing`, …).
@@ -95,7 +109,9 @@ public struct AckEvent: Codable, Sendable, Hashable {
         category: String? = nil,
         error: String? = nil,
         errorCode: Int? = nil,
-        errorDetails: String? = nil
+        errorDetails: String? = nil,
+        bsuid: String? = nil,
+        userName: String? = nil
     ) {
         self.id = id
         self.chatId = chatId
@@ -105,6 +121,8 @@ public struct AckEvent: Codable, Sendable, Hashable {
         self.error = error
         self.errorCode = errorCode
         self.errorDetails = errorDetails
+        self.bsuid = bsuid
+        self.userName = userName
     }
 }
 

@@ -139,11 +139,13 @@ public enum CloudSimulator {
             }
             category = approved
         }
-        let to = (json["to"] as? String) ?? (json["recipient"] as? String) ?? ""
+        // A message to a business-scoped id names it in `recipient`; Meta's statuses then carry `recipient_user_id`.
+        let to = json["to"] as? String
+        let userID = to == nil ? json["recipient"] as? String : nil
         let wamid = state.nextWamid()
-        poster.enqueue(.init(number: number, wamid: wamid, recipient: to, category: category))
+        poster.enqueue(.init(number: number, wamid: wamid, recipient: to, recipientUserID: userID, category: category))
         let reply = CloudSendResponse(
-            contacts: [.init(input: to, waID: to.filter(\.isNumber))],
+            contacts: [.init(input: to ?? userID ?? "", waID: to?.filter(\.isNumber))],
             messages: [.init(id: wamid, messageStatus: "accepted")])
         return json200(reply)
     }
@@ -268,7 +270,9 @@ final class StatusWebhookPoster: Service {
     struct Pending: Sendable {
         var number: SimulatedNumber
         var wamid: String
-        var recipient: String
+        /// The number the message went to; `nil` for a message to a business-scoped id.
+        var recipient: String?
+        var recipientUserID: String?
         /// Meta's pricing category of the message (`service`, or the template's category).
         var category = "service"
     }
@@ -318,7 +322,8 @@ final class StatusWebhookPoster: Service {
                                 .init(
                                     id: pending.wamid, status: status, timestamp: String(Int(Date().timeIntervalSince1970)),
                                     recipientID: pending.recipient,
-                                    pricing: .init(billable: true, pricingModel: "PMP", category: pending.category))
+                                    pricing: .init(billable: true, pricingModel: "PMP", category: pending.category),
+                                    recipientUserID: pending.recipientUserID)
                             ]))
                 ])
         ])

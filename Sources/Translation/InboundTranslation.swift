@@ -56,9 +56,12 @@ public enum InboundTranslation {
         }
     }
 
-    /// The ack for one status.
+    /// The ack for one status. A recipient known only by business-scoped id gets `<BSUID>@lid` as `chatId` and
+    /// the BSUID as `phone`, so neither is ever empty.
     public static func ack(_ status: CloudWebhookPayload.Status) -> AckEvent {
-        let recipient = status.recipientID ?? ""
+        let bsuid = nonEmpty(status.recipientUserID) ?? status.contacts?.lazy.compactMap { nonEmpty($0.userID) }.first
+        let userName = status.contacts?.lazy.compactMap { nonEmpty($0.profile?.username) }.first
+        let recipient = nonEmpty(status.recipientID) ?? bsuid ?? ""
         let chatId: String
         let phone: String
         if let group = status.groupID {
@@ -68,8 +71,7 @@ public enum InboundTranslation {
             chatId = "\(recipient)@g.us"
             phone = status.recipientParticipantID ?? recipient
         } else {
-            chatId = recipient.isEmpty ? "" : "\(recipient)@c.us"
-            phone = recipient
+            (chatId, phone) = userAddress(id: status.recipientID, userID: bsuid)
         }
         let error = status.errors?.first
         return AckEvent(
@@ -80,7 +82,9 @@ public enum InboundTranslation {
             category: status.pricing?.category,
             error: error.flatMap { nonEmpty($0.title) ?? nonEmpty($0.message) },
             errorCode: error?.code,
-            errorDetails: error.flatMap { nonEmpty($0.details) ?? nonEmpty($0.message) })
+            errorDetails: error.flatMap { nonEmpty($0.details) ?? nonEmpty($0.message) },
+            bsuid: bsuid,
+            userName: userName)
     }
 
     // MARK: Messages
@@ -90,12 +94,17 @@ public enum InboundTranslation {
         contacts: [CloudWebhookPayload.Contact],
         mediaURL: (InboundMedia) -> String
     ) -> MessageEvent {
-        let (address, number) = userAddress(id: message.from, userID: message.fromUserID)
-        let senderName = profileName(of: message.from, userID: message.fromUserID, in: contacts) ?? number
-        return event(
+        let contact = self.contact(of: message.from, userID: message.fromUserID, in: contacts)
+        let bsuid = nonEmpty(message.fromUserID) ?? nonEmpty(contact?.userID)
+        let (address, number) = userAddress(id: message.from, userID: bsuid)
+        let senderName = nonEmpty(contact?.profile?.name) ?? number
+        var event = event(
             for: message, mediaURL: mediaURL, fromMe: false,
             author: address, chatId: message.groupID.map { "\($0)@g.us" } ?? address,
             senderName: senderName, chatName: message.groupID ?? senderName)
+        event.authorBsuid = bsuid
+        event.authorUserName = nonEmpty(contact?.profile?.username)
+        return event
     }
 
     static func echo(
@@ -104,11 +113,12 @@ public enum InboundTranslation {
         mediaURL: (InboundMedia) -> String
     ) -> MessageEvent {
         let (business, businessNumber) = userAddress(id: message.from, userID: nil)
-        let (customer, customerNumber) = userAddress(id: message.to, userID: nil)
+        let (customer, customerNumber) = userAddress(id: message.to, userID: message.toUserID)
+        let customerName = nonEmpty(contact(of: message.to, userID: message.toUserID, in: contacts)?.profile?.name)
         return event(
             for: message, mediaURL: mediaURL, fromMe: true,
             author: business, chatId: customer,
-            senderName: businessNumber, chatName: profileName(of: message.to, userID: nil, in: contacts) ?? customerNumber)
+            senderName: businessNumber, chatName: customerName ?? customerNumber)
     }
 
     /// `(<id>@c.us, id)`, or `(<bsuid>@lid, bsuid)` for users known only by business-scoped id.
@@ -118,13 +128,15 @@ public enum InboundTranslation {
         return ("", "")
     }
 
-    static func profileName(of id: String?, userID: String?, in contacts: [CloudWebhookPayload.Contact]) -> String? {
-        let contact = contacts.first { contact in
+    /// The contact entry of a user, matched by number or business-scoped id.
+    static func contact(
+        of id: String?, userID: String?, in contacts: [CloudWebhookPayload.Contact]
+    ) -> CloudWebhookPayload.Contact? {
+        contacts.first { contact in
             if let id, contact.waID == id { return true }
             if let userID, contact.userID == userID { return true }
             return false
         }
-        return nonEmpty(contact?.profile?.name)
     }
 
     static func event(

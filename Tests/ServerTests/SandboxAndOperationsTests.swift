@@ -40,6 +40,39 @@ struct SandboxAndOperationsTests {
         }
     }
 
+    @Test(".live sandbox: a send to <BSUID>@lid gets acks whose chatId is <BSUID>@lid, phone and bsuid the BSUID")
+    func sandboxAcksForCustomerWithoutNumber() async throws {
+        let world = try await TestWorld.make()
+        let logs = LogCapture()
+        let receiver = WebhookReceiver()
+        var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
+        config.sandbox = true
+        config.sandboxStatusDelay = .milliseconds(10)
+        let app = try await buildApplication(config, dependencies: BridgeDependencies(simulatedUpstream: SandboxUpstream()))
+        let bsuid = "CO.1726691741709890"
+        try await receiver.run { hook in
+            try await app.test(.live) { client in
+                #expect(await eventually { logs.text.contains("curl -X POST") })
+                let token = try #require(logs.text.firstMatch(of: /token=([A-Za-z0-9]+)/)?.output.1)
+                let store = world.store()
+                var channel = try #require(try await store.channel(id: "sandbox"))
+                channel.settings.webhookURLs = [hook]
+                try await store.updateSettings(channelID: "sandbox", settings: channel.settings)
+
+                let sent = try await client.post("/sandbox/sendMessage?token=\(token)", "chatId=\(bsuid)%40lid&body=hi")
+                #expect(sent.json["sent"] as? Bool == true, "\(sent.text)")
+                #expect(await eventually { receiver.items("ack").count == 3 })
+            }
+        }
+        let acks = receiver.items("ack")
+        #expect(acks.compactMap { $0["status"] as? String } == ["sent", "delivered", "read"])
+        for ack in acks {
+            #expect(ack["chatId"] as? String == "\(bsuid)@lid")
+            #expect(ack["phone"] as? String == bsuid)
+            #expect(ack["bsuid"] as? String == bsuid)
+        }
+    }
+
     @Test(".live sandbox: the banner's inbound curl line makes the simulator post a signed message that reaches the client webhook")
     func sandboxInbound() async throws {
         let world = try await TestWorld.make()
