@@ -18,7 +18,7 @@ public struct MessageEvent: Codable, Sendable, Hashable {
     public var chatId: String
     /// Unix seconds.
     public var time: Int
-    /// `chat`, `image`, `video`, `document`, `audio`, `voice`, `sticker`, `location`, `vcard`, `interactive`,
+    /// `chat`, `image`, `video`, `document`, `audio` (voice notes too), `sticker`, `location`, `vcard`, `interactive`,
     /// `button`, `reaction`, or the Cloud type name for the rest.
     public var type: String
     /// The author's profile name, else their number.

@@ -197,11 +197,12 @@ public enum InboundTranslation {
             }
         case "image", "video", "document", "sticker", "audio":
             if let media = media(of: message) {
-                var type = message.type
-                if type == "audio", media.voice == true { type = "voice" }
+                let type = message.type
                 let link = mediaURL(InboundMedia(id: media.id, mimeType: media.mimeType ?? "application/octet-stream", filename: media.filename))
                 let caption = nonEmpty(media.caption) ?? (type == "document" ? nonEmpty(media.filename) : nil)
-                return Content(type: type, body: link, caption: caption)
+                // 1MSG pushes voice notes as `audio` (its traffic has no `voice` or `ptt`); the flag goes to meta.
+                let meta: [String: FieldValue] = type == "audio" && media.voice == true ? ["voice": .bool(true)] : [:]
+                return Content(type: type, body: link, caption: caption, meta: meta)
             }
         case "location":
             if let location = message.location {

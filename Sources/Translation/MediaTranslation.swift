@@ -64,7 +64,7 @@ public enum MediaTranslation {
         if isVoice { media.voice = true }
 
         var translated = try basics.translated(
-            .media(resolvedKind, media), reader: reader, historyType: isVoice ? "voice" : resolvedKind.rawValue,
+            .media(resolvedKind, media), reader: reader, historyType: resolvedKind.rawValue,
             historyBody: media.link ?? media.id ?? "", historyCaption: media.caption ?? (resolvedKind == .document ? filename : nil),
             notes: notes)
         if case .upload(var file, _) = source {
