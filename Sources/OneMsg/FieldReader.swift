@@ -88,8 +88,12 @@ public struct FieldReader: Sendable {
     /// The destination from `phone` or `chatId`: exactly one is needed; both are accepted when they agree.
     public mutating func recipient() -> Recipient? {
         let phone = phoneText(fields["phone"], at: "phone").flatMap { text -> Recipient? in
+            if let id = Recipient.businessScopedID(text) { return .businessScopedUser(id) }
             guard let digits = Recipient.phoneDigits(text) else {
-                report("phone", "must be an international number of 7 to 15 digits, country code first (got \"\(text)\")")
+                report(
+                    "phone",
+                    "must be an international number of 7 to 15 digits, country code first, or a business-scoped user id "
+                        + "like CO.1726691741709890 (got \"\(text)\")")
                 return nil
             }
             return .individual(digits)
@@ -101,20 +105,24 @@ public struct FieldReader: Sendable {
             }
             return recipient
         }
-        switch (phone, chat) {
-        case (let phone?, let chat?):
-            if phone != chat {
-                report("chatId", "names a different recipient than phone; send only one of them")
+        let bsuid = text("bsuid").flatMap { text -> Recipient? in
+            guard let id = Recipient.businessScopedID(text) else {
+                report("bsuid", "must be a business-scoped user id: two letters, a dot and digits, like CO.1726691741709890 (got \"\(text)\")")
                 return nil
             }
-            return phone
-        case (let phone?, nil): return phone
-        case (nil, let chat?): return chat
-        case (nil, nil):
-            if fields["phone"] == nil, fields["chatId"] == nil {
+            return .businessScopedUser(id)
+        }
+        let named = [("phone", phone), ("chatId", chat), ("bsuid", bsuid)].compactMap { name, recipient in recipient.map { (name, $0) } }
+        guard let (_, first) = named.first else {
+            if fields["phone"] == nil, fields["chatId"] == nil, fields["bsuid"] == nil {
                 report("phone", "is required when chatId is not set (send phone or chatId)")
             }
             return nil
         }
+        for (name, other) in named.dropFirst() where other != first {
+            report(name, "names a different recipient than \(named[0].0); send only one of them")
+            return nil
+        }
+        return first
     }
 }

@@ -40,6 +40,16 @@ public enum Recipient: Sendable, Hashable {
         }
     }
 
+    /// A business-scoped user id as Meta writes it and 1MSG takes it in `phone` or `bsuid`: two ASCII letters (the
+    /// country), a dot, then digits, e.g. `CO.1726691741709890`; at most 64 characters.
+    public static func businessScopedID(_ text: String) -> String? {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard text.count <= 64, parts.count == 2, parts[0].count == 2, parts[0].allSatisfy({ $0.isASCII && $0.isLetter }),
+            !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
+        else { return nil }
+        return text
+    }
+
     /// Normalises a phone number to digits: strips `+`, spaces, `-`, `(`, `)` and `.`; 7 to 15 digits remain.
     public static func phoneDigits(_ text: String) -> String? {
         let stripped = text.filter { !"+ -().\t".contains($0) }

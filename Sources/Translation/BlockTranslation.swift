@@ -8,13 +8,21 @@ public enum BlockTranslation {
         var reader = FieldReader(fields)
         let recipient = reader.recipient()
         guard reader.problems.isEmpty, let recipient else { throw ValidationError(reader.problems) }
-        guard case .individual(let digits) = recipient else {
+        switch recipient {
+        case .individual(let digits):
+            return [
+                "messaging_product": "whatsapp",
+                "block_users": [["user": .string(digits)]],
+            ]
+        case .group:
             throw ValidationError([FieldProblem(field: "chatId", rule: "must name a person (<digits>@c.us); groups cannot be blocked")])
+        case .businessScopedUser:
+            let field = ["bsuid", "phone", "chatId"].first { !(fields[$0]?.isUnset ?? true) } ?? "chatId"
+            throw ValidationError([
+                FieldProblem(
+                    field: field, rule: "must name a person by number; the bridge blocks by number, not by business-scoped user id")
+            ])
         }
-        return [
-            "messaging_product": "whatsapp",
-            "block_users": [["user": .string(digits)]],
-        ]
     }
 
     /// Why Meta did not block or unblock the user although the call succeeded (the first reason it

@@ -33,6 +33,30 @@ struct SendMessageTests {
         }
     }
 
+    @Test("a customer without a visible number: phone or bsuid may be a business-scoped user id; a malformed one is a 400")
+    func businessScopedRecipients() async throws {
+        let world = try await TestWorld.make(.memory)
+        let graph = FakeGraphAPI.acceptingMessages()
+        let app = try await world.bridge(graph: graph)
+        try await app.test(.router) { client in
+            for body in [#"{"phone": "CO.1726691741709890", "body": "hi"}"#, #"{"bsuid": "CO.1726691741709890", "body": "hi"}"#] {
+                let sent = try await client.post(Self.uri, body, contentType: "application/json")
+                #expect(sent.json["sent"] as? Bool == true, "\(sent.text)")
+                #expect(sent.json["message"] as? String == "Sent to CO.1726691741709890@lid")
+            }
+            let calls = graph.log.all
+            #expect(calls.count == 2)
+            #expect(calls.allSatisfy { $0.json?["recipient"]?.text == "CO.1726691741709890" && $0.json?["to"] == nil })
+
+            for body in [#"{"phone": "CO.17266x", "body": "hi"}"#, #"{"bsuid": "C.1", "body": "hi"}"#] {
+                let refused = try await client.post(Self.uri, body, contentType: "application/json")
+                #expect(refused.status == .badRequest)
+                #expect((refused.json["error"] as? String)?.contains("business-scoped user id") == true, "\(refused.text)")
+            }
+            #expect(graph.log.all.count == 2, "nothing more went upstream")
+        }
+    }
+
     @Test("a body over the limit → 413 with the limit named")
     func tooLarge() async throws {
         let world = try await TestWorld.make()
