@@ -74,6 +74,7 @@ public enum ClientEvents {
             if let rawChange, let event = try queuedRaw(rawChange, entryID: entryID, chatID: chatID ?? "", channel: channel) {
                 commit.rawEvents.append(event)
             }
+            commit.identities += identities(in: change.value, channelID: channel.id)
             let events = InboundTranslation.events(from: change.value, field: change.field) { mediaURL(channel, $0) }
             for message in events.messages {
                 commit.messages.append(
@@ -95,6 +96,18 @@ public enum ClientEvents {
             }
         }
         return commit
+    }
+
+    /// The usernames a change shows with their business-scoped ids (its contacts and its statuses' contacts), so
+    /// that a send may name a customer by username.
+    static func identities(in value: CloudWebhookPayload.Value, channelID: String) -> [CustomerIdentity] {
+        let contacts = (value.contacts ?? []) + (value.statuses ?? []).flatMap { $0.contacts ?? [] }
+        return contacts.compactMap { contact in
+            guard let username = contact.profile?.username.map(Recipient.username), !username.isEmpty,
+                let userID = contact.userID, !userID.isEmpty
+            else { return nil }
+            return CustomerIdentity(channelID: channelID, username: username, businessScopedUserID: userID)
+        }
     }
 
     /// Every change of the payload with its entry's id and, when `raw` is given, the change exactly as

@@ -50,6 +50,13 @@ public enum Recipient: Sendable, Hashable {
         return text
     }
 
+    /// A WhatsApp username as the bridge keeps it: without a leading `@` and surrounding spaces.
+    public static func username(_ text: String) -> String {
+        var name = Substring(text.trimmingCharacters(in: .whitespaces))
+        if name.hasPrefix("@") { name = name.dropFirst() }
+        return String(name)
+    }
+
     /// Normalises a phone number to digits: strips `+`, spaces, `-`, `(`, `)` and `.`; 7 to 15 digits remain.
     public static func phoneDigits(_ text: String) -> String? {
         let stripped = text.filter { !"+ -().\t".contains($0) }

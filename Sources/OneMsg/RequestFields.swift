@@ -70,6 +70,12 @@ public struct RequestFields: Sendable, Hashable {
         values.removeValue(forKey: name)
     }
 
+    /// Sets a field the bridge worked out itself (a username's business-scoped id becomes `bsuid`).
+    public mutating func set(_ name: String, to value: FieldValue) {
+        values[name] = value
+        clearedFields.remove(name)
+    }
+
     private static func isEmptyString(_ value: FieldValue) -> Bool {
         if case .string(let text) = value { return text.isEmpty }
         return false

@@ -26,8 +26,9 @@ struct SendController: Sendable {
     func send(_ operation: SendOperation, context: OneMsgRequestContext) async throws -> SendReply {
         let channel = context.channel
         var translated: SendOperation.Translated
+        let fields = try await resolvingUsername(in: context.fields, channelID: channel.id)
         do {
-            translated = try operation.translate(context.fields)
+            translated = try operation.translate(fields)
         } catch {
             throw BridgeError.invalid(error)
         }
@@ -72,6 +73,33 @@ struct SendController: Sendable {
         } catch {
             logger.error("could not record sent message", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// The `username` field of 1MSG's newer clients becomes the `bsuid` that webhooks showed for it; a username no
+    /// webhook has shown is 1MSG's "username is not found", and nothing is sent.
+    func resolvingUsername(in fields: RequestFields, channelID: String) async throws -> RequestFields {
+        guard let value = fields["username"], !value.isUnset else { return fields }
+        func refuse(_ rule: String) -> BridgeError {
+            BridgeError.invalid(ValidationError([FieldProblem(field: "username", rule: rule)]))
+        }
+        guard case .string(let text) = value, !Recipient.username(text).isEmpty else { throw refuse("must be a WhatsApp username") }
+        let username = Recipient.username(text)
+        if let other = ["phone", "chatId", "bsuid"].first(where: { !(fields[$0]?.isUnset ?? true) }) {
+            throw refuse("names the recipient as \(other) does; send only one of them")
+        }
+        let bsuid: String?
+        do {
+            bsuid = try await store.businessScopedUserID(username: username, channelID: channelID)
+        } catch {
+            throw BridgeError.storeUnavailable
+        }
+        guard let bsuid else {
+            throw refuse("username is not found: no customer with the username \"\(username)\" has written to this channel yet")
+        }
+        var resolved = fields
+        _ = resolved.remove("username")
+        resolved.set("bsuid", to: .string(bsuid))
+        return resolved
     }
 
     /// `POST /readMessage`: `messageId` (or `msgId`) → Meta's read receipt; `typingIndicator` also shows "typing…".

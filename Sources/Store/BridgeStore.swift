@@ -54,6 +54,10 @@ public protocol BridgeStore: Sendable {
     @discardableResult
     func commitInbound(_ commit: InboundCommit) async throws -> InboundCommitResult
 
+    /// The business-scoped user id a username of the channel's customers stands for, as webhooks last showed it
+    /// (``InboundCommit/identities``); `nil` for a username no webhook has shown.
+    func businessScopedUserID(username: String, channelID: String) async throws -> String?
+
     /// Meta's status objects of a channel's messages received in `[start, end)`, for its statistics.
     func statuses(channelID: String, receivedFrom start: Date, to end: Date) async throws -> [[UInt8]]
 

@@ -131,11 +131,13 @@ public struct InboundCommit: Sendable, Hashable {
     public var statuses: [StatusCommit]
     /// Meta's changes as received, for channels with `rawHooks` on; queued as they are, duplicates included.
     public var rawEvents: [QueuedEvent]
+    /// The usernames the delivery showed with their business-scoped ids, so that sends may name a username.
+    public var identities: [CustomerIdentity]
 
     /// A webhook delivery and what it produces.
     public init(
         payload: [UInt8], receivedAt: Date, unroutablePhoneNumberIDs: [String] = [], messages: [InboundMessageCommit] = [],
-        statuses: [StatusCommit] = [], rawEvents: [QueuedEvent] = []
+        statuses: [StatusCommit] = [], rawEvents: [QueuedEvent] = [], identities: [CustomerIdentity] = []
     ) {
         self.payload = payload
         self.receivedAt = receivedAt
@@ -143,6 +145,21 @@ public struct InboundCommit: Sendable, Hashable {
         self.messages = messages
         self.statuses = statuses
         self.rawEvents = rawEvents
+        self.identities = identities
+    }
+}
+
+/// A customer's WhatsApp username and business-scoped user id on one channel, as a webhook showed them.
+public struct CustomerIdentity: Sendable, Hashable {
+    public var channelID: String
+    /// The username without a leading `@`.
+    public var username: String
+    public var businessScopedUserID: String
+
+    public init(channelID: String, username: String, businessScopedUserID: String) {
+        self.channelID = channelID
+        self.username = username
+        self.businessScopedUserID = businessScopedUserID
     }
 }
 

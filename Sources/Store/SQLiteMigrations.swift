@@ -84,6 +84,18 @@ enum SQLiteMigrations {
                     CREATE INDEX message_statuses_received ON message_statuses (channel_id, received_at);
                     """)
         }
+        migrator.registerMigration("v5-customer-identities") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE customer_identities (
+                        channel_id TEXT NOT NULL,
+                        username TEXT NOT NULL,
+                        bsuid TEXT NOT NULL,
+                        seen_at DOUBLE NOT NULL,
+                        PRIMARY KEY (channel_id, username)
+                    );
+                    """)
+        }
         return migrator
     }
 }

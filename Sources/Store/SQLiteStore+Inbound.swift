@@ -139,6 +139,7 @@ extension SQLiteStore {
             for event in commit.rawEvents {
                 result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
             }
+            try CustomerIdentityRow.remember(commit.identities, at: commit.receivedAt, db: db)
             return result
         }
     }

@@ -105,6 +105,21 @@ struct InboundPolicyTests {
         }
     }
 
+    @Test("contacts with a username and a business-scoped id are remembered for sends by username")
+    func identities() throws {
+        let raw = Array(
+            #"""
+            {"object": "whatsapp_business_account", "entry": [{"id": "2001", "changes": [{"field": "messages", "value": {
+            "messaging_product": "whatsapp", "metadata": {"display_phone_number": "15550001001", "phone_number_id": "1001"},
+            "contacts": [{"user_id": "CO.1726691741709890", "profile": {"name": "Hidden", "username": "@quiet.buyer"}},
+                         {"wa_id": "12020721369", "profile": {"name": "No username"}}],
+            "messages": [{"from_user_id": "CO.1726691741709890", "id": "wamid.IN9", "timestamp": "1700000000", "type": "text", "text": {"body": "hi"}}]}}]}]}
+            """#.utf8)
+        let commit = try Self.commit(raw, channel: Self.channel(.init(webhookURLs: [Self.hook])))
+        #expect(commit.identities == [CustomerIdentity(channelID: "alpha", username: "quiet.buyer", businessScopedUserID: "CO.1726691741709890")])
+        #expect(commit.messages.first?.message.chatID == "CO.1726691741709890@lid")
+    }
+
     @Test("a number no channel owns is unroutable: nothing is queued for it")
     func unroutable() throws {
         let commit = try Self.commit(

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Sandbox
 import Server
+import Store
 import Testing
 
 @Suite("sendMessage")
@@ -55,6 +56,32 @@ struct SendMessageTests {
             }
             #expect(graph.log.all.count == 2, "nothing more went upstream")
         }
+    }
+
+    @Test("username: a customer's username resolves to the business-scoped id webhooks showed; unknown → 1MSG's 400")
+    func usernames() async throws {
+        let world = try await TestWorld.make(.memory)
+        try await world.store().commitInbound(
+            InboundCommit(
+                payload: [0], receivedAt: Date(),
+                identities: [CustomerIdentity(channelID: "alpha", username: "quiet.buyer", businessScopedUserID: "CO.1726691741709890")]))
+        let graph = FakeGraphAPI.acceptingMessages()
+        let app = try await world.bridge(graph: graph)
+        try await app.test(.router) { client in
+            let sent = try await client.post(Self.uri, #"{"username": "@quiet.buyer", "body": "hi"}"#, contentType: "application/json")
+            #expect(sent.json["sent"] as? Bool == true, "\(sent.text)")
+            #expect(sent.json["message"] as? String == "Sent to CO.1726691741709890@lid")
+            #expect(graph.log.all.first?.json?["recipient"]?.text == "CO.1726691741709890")
+
+            let unknown = try await client.post(Self.uri, #"{"username": "stranger", "body": "hi"}"#, contentType: "application/json")
+            #expect(unknown.status == .badRequest)
+            #expect((unknown.json["error"] as? String)?.contains("username: username is not found") == true, "\(unknown.text)")
+            let both = try await client.post(
+                Self.uri, #"{"username": "quiet.buyer", "phone": "12020721369", "body": "hi"}"#, contentType: "application/json")
+            #expect(both.status == .badRequest)
+            #expect((both.json["error"] as? String)?.contains("username: names the recipient as phone does") == true, "\(both.text)")
+        }
+        #expect(graph.log.all.count == 1, "only the resolved send went upstream")
     }
 
     @Test("a body over the limit → 413 with the limit named")

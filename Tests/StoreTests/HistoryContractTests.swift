@@ -109,6 +109,21 @@ struct HistoryContractTests {
         #expect(try await store.recentInboundPayloads(limit: 5).count == 2)
     }
 
+    @Test("usernames from inbound webhooks resolve to business-scoped ids per channel; the newest webhook wins", arguments: StoreFactory.all)
+    func usernames(factory: StoreFactory) async throws {
+        let store = try await factory.makeStore()
+        let ann = CustomerIdentity(channelID: "alpha", username: "ann.lee", businessScopedUserID: "US.1001")
+        try await store.commitInbound(InboundCommit(payload: [1], receivedAt: Fixtures.epoch, identities: [ann]))
+        #expect(try await store.businessScopedUserID(username: "ann.lee", channelID: "alpha") == "US.1001")
+        #expect(try await store.businessScopedUserID(username: "ann.lee", channelID: "beta") == nil, "usernames are per channel")
+        #expect(try await store.businessScopedUserID(username: "nobody", channelID: "alpha") == nil)
+
+        var moved = ann
+        moved.businessScopedUserID = "US.2002"
+        try await store.commitInbound(InboundCommit(payload: [2], receivedAt: Fixtures.epoch.addingTimeInterval(60), identities: [moved]))
+        #expect(try await store.businessScopedUserID(username: "ann.lee", channelID: "alpha") == "US.2002")
+    }
+
     @Test("every inbound payload is kept as received, newest first", arguments: StoreFactory.all)
     func inboundPayloads(factory: StoreFactory) async throws {
         let store = try await factory.makeStore()
