@@ -83,7 +83,7 @@ public enum ClientEvents {
                             channelID: channel.id, id: message.id, chatID: message.chatId, fromMe: message.fromMe,
                             type: message.type, body: message.body, quotedMsgID: message.quotedMsgId,
                             time: Date(timeIntervalSince1970: TimeInterval(message.time)),
-                            event: Array(try encoder.encode(message))),
+                            event: Array(try encoder.encode(message)), businessScopedUserID: message.authorBsuid),
                         event: try queued(message, channel: channel)))
             }
             guard change.field == "messages" else { continue }

@@ -20,11 +20,14 @@ public struct StoredMessage: Sendable, Hashable {
     public var time: Date
     /// The 1MSG `messages` item as JSON, served by `GET /messages`.
     public var event: [UInt8]?
+    /// The customer's business-scoped user id, when Meta gave one (`GET /messages?chatId=<BSUID>@lid` finds it
+    /// whatever the chat id).
+    public var businessScopedUserID: String?
 
     /// A history message.
     public init(
         channelID: String, id: String, chatID: String, fromMe: Bool, type: String, body: String, quotedMsgID: String?, time: Date,
-        event: [UInt8]? = nil
+        event: [UInt8]? = nil, businessScopedUserID: String? = nil
     ) {
         self.channelID = channelID
         self.id = id
@@ -35,6 +38,7 @@ public struct StoredMessage: Sendable, Hashable {
         self.quotedMsgID = quotedMsgID
         self.time = time
         self.event = event
+        self.businessScopedUserID = businessScopedUserID
     }
 }
 

@@ -94,6 +94,8 @@ enum SQLiteMigrations {
                         seen_at DOUBLE NOT NULL,
                         PRIMARY KEY (channel_id, username)
                     );
+                    ALTER TABLE messages ADD COLUMN bsuid TEXT;
+                    CREATE INDEX messages_bsuid ON messages (channel_id, bsuid, message_number);
                     """)
         }
         return migrator

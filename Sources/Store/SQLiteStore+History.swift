@@ -16,6 +16,7 @@ struct MessageRow: FetchableRecord, PersistableRecord {
         case quotedMsgID = "quoted_msg_id"
         case time
         case event
+        case bsuid
     }
 
     var messageNumber: Int64
@@ -33,7 +34,7 @@ struct MessageRow: FetchableRecord, PersistableRecord {
             channelID: row[Columns.channelID], id: row[Columns.id], chatID: row[Columns.chatID],
             fromMe: row[Columns.fromMe], type: row[Columns.type], body: row[Columns.body],
             quotedMsgID: row[Columns.quotedMsgID], time: Date(timeIntervalSince1970: row[Columns.time]),
-            event: event.map { Array($0) })
+            event: event.map { Array($0) }, businessScopedUserID: row[Columns.bsuid])
     }
 
     func encode(to container: inout PersistenceContainer) {
@@ -47,6 +48,7 @@ struct MessageRow: FetchableRecord, PersistableRecord {
         container[Columns.quotedMsgID] = message.quotedMsgID
         container[Columns.time] = message.time.timeIntervalSince1970
         container[Columns.event] = message.event.map { Data($0) }
+        container[Columns.bsuid] = message.businessScopedUserID
     }
 
     /// The history entry this row holds.
@@ -97,7 +99,14 @@ extension SQLiteStore {
         var request = MessageRow.filter(Columns.channelID == channelID)
         if let after = query.afterMessageNumber { request = request.filter(Columns.messageNumber > after) }
         if let from = query.fromMessageNumber { request = request.filter(Columns.messageNumber >= from) }
-        if let chat = query.chatID { request = request.filter(Columns.chatID == chat) }
+        if let chat = query.chatID {
+            // A customer's business-scoped id finds their messages also where the chat id is their number.
+            if let at = chat.lastIndex(of: "@"), chat[chat.index(after: at)...].lowercased() == "lid" {
+                request = request.filter(Columns.chatID == chat || Columns.bsuid == String(chat[..<at]))
+            } else {
+                request = request.filter(Columns.chatID == chat)
+            }
+        }
         if let min = query.minTime { request = request.filter(Columns.time >= min.timeIntervalSince1970) }
         if let max = query.maxTime { request = request.filter(Columns.time <= max.timeIntervalSince1970) }
         if let id = query.messageID { request = request.filter(Columns.id == id) }

@@ -124,6 +124,25 @@ struct HistoryContractTests {
         #expect(try await store.businessScopedUserID(username: "ann.lee", channelID: "alpha") == "US.2002")
     }
 
+    @Test("GET /messages?chatId=<BSUID>@lid finds the customer's messages, also those in their numbered chat", arguments: StoreFactory.all)
+    func historyByBusinessScopedID(factory: StoreFactory) async throws {
+        let store = try await factory.makeStore()
+        var numbered = Fixtures.message("wamid.N", time: Fixtures.epoch)
+        numbered.chatID = "12020721369@c.us"
+        numbered.businessScopedUserID = "US.1001"
+        var hidden = Fixtures.message("wamid.H", time: Fixtures.epoch.addingTimeInterval(1))
+        hidden.chatID = "US.1001@lid"
+        var other = Fixtures.message("wamid.O", time: Fixtures.epoch.addingTimeInterval(2))
+        other.chatID = "15550001111@c.us"
+        for message in [numbered, hidden, other] { try await store.recordMessage(message) }
+        var query = HistoryQuery()
+        query.chatID = "US.1001@lid"
+        #expect(try await store.history(channelID: numbered.channelID, query: query).map(\.message.id) == ["wamid.N", "wamid.H"])
+        #expect(try await store.history(channelID: numbered.channelID, query: query).first?.message.businessScopedUserID == "US.1001")
+        query.chatID = "12020721369@c.us"
+        #expect(try await store.history(channelID: numbered.channelID, query: query).map(\.message.id) == ["wamid.N"])
+    }
+
     @Test("every inbound payload is kept as received, newest first", arguments: StoreFactory.all)
     func inboundPayloads(factory: StoreFactory) async throws {
         let store = try await factory.makeStore()
