@@ -7,12 +7,16 @@ public struct SendReply: Codable, Sendable, Hashable {
     public var id: String?
     public var message: String
     public var description: String
+    /// Meta's numeric error code when Meta refused the send (clients classify failures by it); absent
+    /// otherwise, never `null`: a send that did not reach Meta has no Meta code.
+    public var code: Int?
 
-    public init(sent: Bool, id: String?, message: String, description: String) {
+    public init(sent: Bool, id: String?, message: String, description: String, code: Int? = nil) {
         self.sent = sent
         self.id = id
         self.message = message
         self.description = description
+        self.code = code
     }
 
     /// A message the provider accepted.

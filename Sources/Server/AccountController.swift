@@ -10,8 +10,8 @@ struct AccountController: Sendable {
     let graph: any GraphAPI
     let uploader: HandleUploader
     let metrics: BridgeMetrics
-    /// What `GET /outputIP` answers; `nil` when the operator has not configured it.
-    let egressIP: String?
+    /// What `GET /outputIP` answers.
+    let egress: EgressAddressProbe
 
     func register(on group: RouterGroup<OneMsgRequestContext>) {
         group.oneMsg(.get, "me") { _, context in try await me(context: context) }
@@ -19,7 +19,7 @@ struct AccountController: Sendable {
         group.oneMsg(.get, "status") { _, context in try await status(context: context) }
         group.oneMsg(.get, "commerce") { _, context in try await commerce(context: context) }
         group.oneMsg(.post, "commerce") { _, context in try await setCommerce(context: context) }
-        group.oneMsg(.get, "outputIP") { _, context in try outputIP(context: context) }
+        group.oneMsg(.get, "outputIP") { _, context in try await outputIP(context: context) }
         group.oneMsg(.post, "blockUser") { _, context in try await block(context: context, blocking: true) }
         group.oneMsg(.post, "unblockUser") { _, context in try await block(context: context, blocking: false) }
         group.oneMsg(.get, "blockedUsers") { _, context in try await blockedUsers(context: context) }
@@ -84,12 +84,17 @@ struct AccountController: Sendable {
         return SuccessReply(success: true)
     }
 
-    func outputIP(context: OneMsgRequestContext) throws -> ResultReply {
-        guard let egressIP else {
-            throw BridgeError.notConfigured(
-                "outputIP is not configured: the operator sets the address the bridge's requests leave from with --egress-ip (BRIDGE_EGRESS_IP)")
+    /// `--egress-ip`, else the local address of the route to the Graph host; 503 when that cannot be found.
+    func outputIP(context: OneMsgRequestContext) async throws -> ResultReply {
+        switch await egress.find() {
+        case .success(let address):
+            return ResultReply(result: address)
+        case .failure(let unknown):
+            context.logger.warning("egress address not found", metadata: ["reason": "\(unknown.reason)"])
+            throw BridgeError.unavailable(
+                "The address the bridge's requests leave from could not be found (\(unknown.reason)); retry later, or the operator sets it with --egress-ip (BRIDGE_EGRESS_IP)"
+            )
         }
-        return ResultReply(result: egressIP)
     }
 
     func block(context: OneMsgRequestContext, blocking: Bool) async throws -> ResultReply {

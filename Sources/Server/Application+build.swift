@@ -64,11 +64,22 @@ public func buildApplication(
         ?? CloudClient(
             httpClient: httpClient, graphURL: graphURL, apiVersion: config.graphAPIVersion,
             timeout: config.upstreamTimeout, logger: logger)
+    let egress: EgressAddressProbe =
+        if let address = config.egressIP {
+            .fixed(address)
+        } else if let probe = dependencies.egressAddress {
+            probe
+        } else if config.sandbox {
+            .fixed("127.0.0.1")
+        } else {
+            .route(toward: config.graphURL)
+        }
     let router = buildRouter(
         config: config,
         parts: RouterParts(
             store: store, graph: graph, metrics: metrics, signal: signal, mediaLinks: mediaLinks,
-            fetcher: RemoteFileFetcher(httpClient: fetchClient, policy: fetchPolicy, timeout: config.upstreamTimeout)))
+            fetcher: RemoteFileFetcher(httpClient: fetchClient, policy: fetchPolicy, timeout: config.upstreamTimeout),
+            egress: egress))
 
     return Application(
         router: router,
@@ -93,6 +104,8 @@ struct RouterParts: Sendable {
     let signal: DeliverySignal
     let mediaLinks: MediaLinks
     let fetcher: RemoteFileFetcher
+    /// What `GET /outputIP` answers.
+    let egress: EgressAddressProbe
 }
 
 func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<BridgeRequestContext> {
@@ -134,8 +147,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     HistoryController(store: store).register(on: oneMsg)
     SettingsController(store: store).register(on: oneMsg)
     let uploader = HandleUploader(graph: parts.graph, fetcher: parts.fetcher, metrics: metrics)
-    AccountController(graph: parts.graph, uploader: uploader, metrics: metrics, egressIP: config.egressIP ?? (config.sandbox ? "127.0.0.1" : nil))
-        .register(on: oneMsg)
+    AccountController(graph: parts.graph, uploader: uploader, metrics: metrics, egress: parts.egress).register(on: oneMsg)
     TemplateController(
         graph: parts.graph, uploader: uploader, metrics: metrics, catalog: TemplateCatalog(refreshInterval: config.templateRefreshInterval)
     ).register(on: oneMsg)

@@ -43,8 +43,8 @@ public struct BridgeConfiguration: Sendable {
 
     /// How client webhook deliveries are retried.
     public var retryPolicy = RetryPolicy()
-    /// The address the bridge's calls to Meta leave from, answered by `GET /outputIP` (the sandbox
-    /// answers 127.0.0.1); `nil` makes `GET /outputIP` say how to configure it.
+    /// The address the bridge's calls to Meta leave from, answered by `GET /outputIP`; `nil` makes
+    /// `GET /outputIP` answer the local address of the route to the Graph host (the sandbox: 127.0.0.1).
     public var egressIP: String?
     /// What `GET /statistics` and `GET /extendedStatistics` charge per message of each Meta category.
     public var prices = PriceTable()

@@ -14,11 +14,18 @@ public struct BridgeDependencies: Sendable {
     /// The simulated Cloud API `serve --sandbox` runs beside the bridge; required when the configuration says
     /// `sandbox`. The bridge itself knows nothing of the simulator: the executable supplies it.
     public var simulatedUpstream: (any SimulatedUpstream)?
+    /// What `GET /outputIP` answers when the configuration names no `egressIP`; `nil` for the sandbox's 127.0.0.1,
+    /// or else the live ``EgressAddressProbe/route(toward:)`` the Graph URL.
+    public var egressAddress: EgressAddressProbe?
 
-    public init(store: (any BridgeStore)? = nil, graph: (any GraphAPI)? = nil, simulatedUpstream: (any SimulatedUpstream)? = nil) {
+    public init(
+        store: (any BridgeStore)? = nil, graph: (any GraphAPI)? = nil, simulatedUpstream: (any SimulatedUpstream)? = nil,
+        egressAddress: EgressAddressProbe? = nil
+    ) {
         self.store = store
         self.graph = graph
         self.simulatedUpstream = simulatedUpstream
+        self.egressAddress = egressAddress
     }
 }
 

@@ -18,8 +18,8 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     case bodyTooLarge(limit: Int)
     /// The request is well-formed but asks for nothing that can be done (1MSG's 422).
     case nothingToDo(String)
-    /// A feature the operator has not configured; the message says what to set.
-    case notConfigured(String)
+    /// Something the bridge needs for the answer is missing for now (503); the message says what and what to do.
+    case unavailable(String)
     /// The store failed; details are logged, not shown.
     case storeUnavailable
     /// The Cloud API refused or failed a non-send operation; the message is Meta's code and advice.
@@ -31,7 +31,7 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         case .unreadableBody, .invalid: .badRequest
         case .bodyTooLarge: .contentTooLarge
         case .nothingToDo: .unprocessableContent
-        case .notConfigured: .notFound
+        case .unavailable: .serviceUnavailable
         case .storeUnavailable: .serviceUnavailable
         case .upstream(let status, _): status
         }
@@ -43,7 +43,7 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         case .unreadableBody(let reason): "Invalid request body: \(reason)"
         case .invalid(let error): "Invalid request: \(error.description)"
         case .bodyTooLarge(let limit): "Request body is larger than the limit of \(limit) bytes"
-        case .nothingToDo(let reason), .notConfigured(let reason): reason
+        case .nothingToDo(let reason), .unavailable(let reason): reason
         case .storeUnavailable: "The bridge's database is unavailable; retry later"
         case .upstream(_, let message): message
         }

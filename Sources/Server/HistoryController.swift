@@ -19,10 +19,13 @@ struct HistoryController: Sendable {
                 values: request.uri.queryParameters.reduce(into: [:]) { values, pair in
                     values[String(pair.key)] = .string(String(pair.value))
                 }))
+        // 1MSG's generated SDKs send every integer filter, 0 for the ones not in use
+        // (`lastMessageNumber=0&firstMessageNumber=0&min_time=0&max_time=0`): a 0 bound is "not set".
+        // `limit=0` is 1MSG's documented "all".
         var query = HistoryQuery()
         query.last = reader.bool("last") ?? false
-        query.afterMessageNumber = reader.integer("lastMessageNumber", minimum: 0)
-        query.fromMessageNumber = reader.integer("firstMessageNumber", minimum: 0)
+        query.afterMessageNumber = reader.integer("lastMessageNumber", minimum: 0).flatMap(Self.unlessZero)
+        query.fromMessageNumber = reader.integer("firstMessageNumber", minimum: 0).flatMap(Self.unlessZero)
         if let limit = reader.integer("limit", minimum: 0) { query.limit = limit == 0 ? nil : Int(limit) }
         if let chat = reader.text("chatId") {
             if let recipient = Recipient(chatId: chat) {
@@ -31,8 +34,8 @@ struct HistoryController: Sendable {
                 reader.report("chatId", "must look like <digits>@c.us, <group id>@g.us or <user id>@lid")
             }
         }
-        query.minTime = reader.integer("min_time", minimum: 0).map { Date(timeIntervalSince1970: TimeInterval($0)) }
-        query.maxTime = reader.integer("max_time", minimum: 0).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        query.minTime = reader.integer("min_time", minimum: 0).flatMap(Self.unlessZero).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        query.maxTime = reader.integer("max_time", minimum: 0).flatMap(Self.unlessZero).map { Date(timeIntervalSince1970: TimeInterval($0)) }
         query.messageID = reader.text("msgId")
         guard reader.problems.isEmpty else { throw BridgeError.invalid(ValidationError(reader.problems)) }
         let entries: [HistoryEntry]
@@ -42,6 +45,11 @@ struct HistoryController: Sendable {
             throw BridgeError.storeUnavailable
         }
         return try BridgeJSON.response(["messages": entries.map(Self.historyItem)])
+    }
+
+    /// A filter bound, or `nil` for 0 (not set).
+    static func unlessZero(_ value: Int64) -> Int64? {
+        value == 0 ? nil : value
     }
 
     func hookInfo(request: Request, context: OneMsgRequestContext) async throws -> Response {

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import OneMsg
@@ -6,9 +7,10 @@ import Store
 
 /// Authenticates 1MSG requests the ways 1MSG clients do it and decodes their bodies once.
 ///
-/// The token may come from the query (`token`, possibly repeated), `Authorization: Bearer`, or a
-/// `token` field in the body. With a `/{channelId}/…` path the token must belong to that channel;
-/// without it the token alone names the channel. Any failure is 1MSG's 401.
+/// The token may come from the query (`token`, possibly repeated), `Authorization: Bearer`, a `token`
+/// field in the body, or a `token` request header (1MSG's generated SDKs send it there). With a
+/// `/{channelId}/…` path the token must belong to that channel; without it the token alone names the
+/// channel. Any failure is 1MSG's 401.
 struct OneMsgAuthMiddleware: RouterMiddleware {
     typealias Context = BridgeRequestContext
 
@@ -40,7 +42,8 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
 
         let candidates =
             Self.queryTokens(request.uri.query)
-            + [Self.bearerToken(request.headers[.authorization]), bodyToken].compactMap { $0 }
+            + [Self.bearerToken(request.headers[.authorization]), bodyToken, Self.headerToken(request.headers[Self.tokenHeader])]
+            .compactMap { $0 }
         let pathChannelID = context.parameters.get("channelId")
         guard let channel = try await channels.authenticate(tokens: candidates, channelID: pathChannelID) else {
             throw BridgeError.wrongToken(token: candidates.first, channelID: pathChannelID)
@@ -71,6 +74,14 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
     static func queryTokens(_ query: String?) -> [String] {
         guard let query else { return [] }
         return LenientBodyDecoder.formPairs(Substring(query)).filter { $0.0 == "token" && !$0.1.isEmpty }.map(\.1)
+    }
+
+    /// The `token` request header.
+    static let tokenHeader = HTTPField.Name("token")!
+
+    static func headerToken(_ header: String?) -> String? {
+        guard let token = header?.trimmingCharacters(in: .whitespaces), !token.isEmpty else { return nil }
+        return token
     }
 
     static func bearerToken(_ header: String?) -> String? {

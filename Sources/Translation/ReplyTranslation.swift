@@ -4,8 +4,9 @@ import OneMsg
 
 /// Cloud API answers → 1MSG send replies. Pure.
 ///
-/// Refusals keep 1MSG's shape (HTTP 200, `sent: false`) with `message` = "<Meta code>: <what to do>".
-/// The text never contains Meta's raw body, only its code, its short `details`, and our advice.
+/// Refusals keep 1MSG's shape (HTTP 200, `sent: false`) with `message` = "<Meta code>: <what to do>" and
+/// `code` = Meta's code. The text never contains Meta's raw body, only its code, its short `details`, and
+/// our advice. Failures on the way to Meta (unreachable, timeout) have no Meta code and carry no `code`.
 public enum ReplyTranslation {
     /// The reply for the outcome of one send.
     public static func sendReply(
@@ -29,7 +30,8 @@ public enum ReplyTranslation {
     public static func failureReply(_ failure: CloudCallFailure) -> SendReply {
         switch failure {
         case .refused(_, let error):
-            return notSent("\(error.code): \(advice(for: error))", description: "Message was not sent: the provider refused it")
+            return notSent(
+                "\(error.code): \(advice(for: error))", description: "Message was not sent: the provider refused it", code: error.code)
         case .unexpectedResponse(let status):
             return notSent(
                 "Meta answered HTTP \(status) with an unreadable body; the message may or may not have been sent. Check the chat before retrying",
@@ -119,6 +121,24 @@ public enum ReplyTranslation {
             return "The account is temporarily blocked for policy violations"
         case 131031:
             return "The business account is locked"
+        case 130497:
+            return
+                "The business account is restricted from messaging users in this country; WhatsApp's Business Messaging Policy lists the countries allowed for the business's category. Retrying will not help"
+        case 131037:
+            return
+                "The business number needs an approved display name before it can send; set the display name in WhatsApp Manager and wait for Meta's approval"
+        case 131062:
+            return
+                "This message cannot be sent to a business-scoped user id (BSUID), e.g. an authentication template; send it to the customer's phone number (phone, or chatId <digits>@c.us) instead"
+        case 131063:
+            return
+                "Marketing templates are disabled on the Cloud API for this business account; check the account's marketing messages status in WhatsApp Manager (utility and authentication templates are not affected)"
+        case 131064:
+            return
+                "Messaging limit reached because templates were put in the wrong category (template classification violations); templates and other messages are blocked until Meta lifts the limit. Correct the template categories in WhatsApp Manager; retrying sooner will not help"
+        case 137000:
+            return
+                "The customer's identity key no longer matches the hash given with the message (a new phone or a reinstall of WhatsApp); confirm who the customer is, then send again with the current hash or without it"
         case 2, 131000, 131016, 131057, 1:
             return "Temporary problem at Meta\(details); retry with backoff"
         default:
@@ -137,8 +157,8 @@ public enum ReplyTranslation {
         return message.isEmpty ? nil : message
     }
 
-    static func notSent(_ message: String, description: String) -> SendReply {
-        SendReply(sent: false, id: nil, message: message, description: description)
+    static func notSent(_ message: String, description: String, code: Int? = nil) -> SendReply {
+        SendReply(sent: false, id: nil, message: message, description: description, code: code)
     }
 
     static func formatted(_ seconds: Double) -> String {

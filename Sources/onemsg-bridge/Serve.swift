@@ -51,7 +51,10 @@ struct Serve: AsyncParsableCommand {
     )
     var allowPrivateFetch = false
 
-    @Option(help: "The address the bridge's requests leave from, answered by GET /outputIP (env BRIDGE_EGRESS_IP; the sandbox answers 127.0.0.1).")
+    @Option(
+        help:
+            "The address the bridge's requests leave from, answered by GET /outputIP (env BRIDGE_EGRESS_IP; default: the local address of the route to the Graph host; the sandbox answers 127.0.0.1)."
+    )
     var egressIp: String?
 
     @Option(

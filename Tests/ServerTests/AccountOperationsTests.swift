@@ -290,21 +290,6 @@ struct AccountOperationsTests {
         #expect(world.simulator.templateNames(wabaID: "2001").contains("spring_sale"))
     }
 
-    @Test("GET /outputIP answers the configured egress address, or says how to configure it")
-    func outputIP() async throws {
-        let world = try await TestWorld.make(.memory)
-        let graph = FakeGraphAPI()
-        let unset = try await Self.send(.get, "outputIP", in: world, graph: graph)
-        #expect(unset.status == .notFound)
-        #expect((unset.json["error"] as? String)?.contains("--egress-ip") == true)
-        let app = try await world.bridge(graph: graph) { $0.egressIP = "203.0.113.7" }
-        let set = try await app.test(.router) { client in
-            try await client.execute(uri: "/alpha/outputIP?token=\(TestWorld.alphaToken)", method: .get)
-        }
-        #expect(set.json["result"] as? String == "203.0.113.7")
-        #expect(graph.log.all.isEmpty)
-    }
-
     @Test(".live: blockUser → the user is on Meta's block list and in GET /blockedUsers; unblockUser takes them off")
     func blockRoundTrip() async throws {
         let world = try await TestWorld.make()

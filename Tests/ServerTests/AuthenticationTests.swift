@@ -37,6 +37,25 @@ struct AuthenticationTests {
         }
     }
 
+    @Test("a wrong or foreign token header → 401 in 1MSG's words, the token masked")
+    func wrongTokenHeader() async throws {
+        let world = try await TestWorld.make(.memory)
+        let app = try await world.bridge(graph: FakeGraphAPI())
+        try await app.test(.router) { client in
+            let wrong = try await client.post("/alpha/sendMessage", Self.sendBody, headers: [HTTPField.Name("token")!: "not-the-right-token"])
+            #expect(wrong.status == .unauthorized)
+            #expect(
+                wrong.json["error"] as? String
+                    == #"Wrong token "***************oken" for channel "alpha". Please provide token as a GET parameter."#)
+            let foreign = try await client.post("/alpha/sendMessage", Self.sendBody, headers: [HTTPField.Name("token")!: TestWorld.betaToken])
+            #expect(foreign.status == .unauthorized)
+            let unscoped = try await client.post("/sendMessage", Self.sendBody, headers: [HTTPField.Name("token")!: "not-the-right-token"])
+            #expect(unscoped.status == .unauthorized)
+            let empty = try await client.post("/alpha/sendMessage", Self.sendBody, headers: [HTTPField.Name("token")!: ""])
+            #expect(empty.status == .unauthorized)
+        }
+    }
+
     @Test("the token of another channel is refused, and so is an unknown channel")
     func foreignToken() async throws {
         let world = try await TestWorld.make(.memory)
@@ -85,6 +104,14 @@ struct AuthenticationTests {
             (
                 "token in the JSON body", "/alpha/sendMessage", [:],
                 #"{"token":"\#(TestWorld.alphaToken)","chatId":"","phone":"12020721369","body":"hi"}"#, "application/json"
+            ),
+            (
+                "token header only (1MSG's generated SDKs)", "/alpha/sendMessage", ["token": TestWorld.alphaToken], "phone=12020721369&body=hi",
+                "application/x-www-form-urlencoded"
+            ),
+            (
+                "token header only, no channel path", "/sendMessage", ["token": TestWorld.alphaToken], #"{"phone":12020721369,"body":"hi"}"#,
+                "application/json"
             ),
             (
                 "token repeated in the query, the right one second", "/alpha/sendMessage?token=stale-token-0000&token=\(TestWorld.alphaToken)", [:],

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Server
+import Store
 import Testing
 
 @Suite("GET /messages and GET /hookInfo")
@@ -58,6 +59,40 @@ struct HistoryTests {
                 let missing = try await client.execute(uri: "/alpha/hookInfo?token=\(token)", method: .get)
                 #expect(missing.status == .badRequest)
             }
+        }
+    }
+
+    @Test("1MSG's SDKs send every integer filter, 0 for those not in use, and the token as a header: 0 is not set")
+    func sdkZeroFilters() async throws {
+        let world = try await TestWorld.make(.memory)
+        for index in 1...3 {
+            try await world.store().recordMessage(
+                StoredMessage(
+                    channelID: "alpha", id: "wamid.Z\(index)", chatID: "12020721369@c.us", fromMe: false, type: "chat", body: "in \(index)",
+                    quotedMsgID: nil, time: Date(timeIntervalSince1970: TimeInterval(1_700_000_000 + index))),
+                events: [])
+        }
+        let app = try await world.bridge(graph: FakeGraphAPI())
+        try await app.test(.router) { client in
+            func numbers(_ query: String, headers: HTTPFields = [:]) async throws -> [Int]? {
+                let response = try await client.execute(uri: "/alpha/messages?\(query)", method: .get, headers: headers)
+                #expect(response.status == .ok, "\(query): \(response.text)")
+                return (response.json["messages"] as? [[String: Any]])?.compactMap { $0["messageNumber"] as? Int }
+            }
+            // Exactly what the SDK sends: the token as a header, every filter in the query.
+            let sdk = try await numbers(
+                "last=1&lastMessageNumber=0&firstMessageNumber=0&limit=100&min_time=0&max_time=0",
+                headers: [HTTPField.Name("token")!: TestWorld.alphaToken])
+            #expect(sdk == [3, 2, 1])
+            let sdkWithQueryToken = try await numbers(
+                "token=\(TestWorld.alphaToken)&last=1&lastMessageNumber=0&firstMessageNumber=0&limit=100&min_time=0&max_time=0")
+            #expect(sdkWithQueryToken == [3, 2, 1])
+            let token = "token=\(TestWorld.alphaToken)"
+            for zero in ["lastMessageNumber=0", "firstMessageNumber=0", "min_time=0", "max_time=0", "limit=0"] {
+                #expect(try await numbers("\(token)&\(zero)") == [1, 2, 3], "\(zero)")
+            }
+            #expect(try await numbers("\(token)&min_time=0&max_time=1700000002") == [1, 2], "a bound that is set still filters")
+            #expect(try await numbers("\(token)&lastMessageNumber=1&firstMessageNumber=0") == [2, 3])
         }
     }
 }

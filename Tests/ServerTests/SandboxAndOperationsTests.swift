@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SandboxMode
@@ -160,6 +161,9 @@ struct SandboxAndOperationsTests {
                     "/sendMessage", "phone=12020721369&body=hi", headers: [.authorization: "Bearer \(TestWorld.alphaToken)"])
                 _ = try await client.post(
                     "/alpha/sendMessage", #"{"token":"\#(TestWorld.betaToken)","phone":"1","body":""}"#, contentType: "application/json")
+                _ = try await client.post("/sendMessage", "phone=12020721369&body=hi", headers: [HTTPField.Name("token")!: "header-token-ghijkl"])
+                _ = try await client.post(
+                    "/alpha/sendMessage", "phone=12020721369&body=hi", headers: [HTTPField.Name("token")!: TestWorld.alphaToken])
                 world.probe.scriptNext(.error(httpStatus: 401, .init(code: 190, message: "Invalid OAuth access token")))
                 _ = try await client.post("/alpha/sendMessage?token=\(TestWorld.alphaToken)", "phone=12020721369&body=hi")
             }
@@ -167,7 +171,7 @@ struct SandboxAndOperationsTests {
         let text = logs.text
         #expect(text.contains("/{channelId}/sendMessage"), "requests are logged by route template")
         for secret in [
-            TestWorld.alphaToken, TestWorld.betaToken, "wrong-token-abcdef", TestWorld.alpha.accessToken,
+            TestWorld.alphaToken, TestWorld.betaToken, "wrong-token-abcdef", "header-token-ghijkl", TestWorld.alpha.accessToken,
             TestWorld.alpha.appSecret, TestWorld.beta.appSecret, "token=",
         ] {
             #expect(!text.contains(secret), "log output contains \(secret)")

@@ -210,4 +210,46 @@ struct SendMessageTests {
             #expect((response.json["message"] as? String)?.contains("nothing was sent") == true, "\(response.text)")
         }
     }
+
+    @Test(
+        "sent:false carries Meta's code as `code` when Meta refused, and no `code` at all when Meta was not reached",
+        arguments: [
+            (CloudCallFailure.meta(131064, "(#131064) Messaging limit reached"), 131064),
+            (.meta(130429, "(#130429) Rate limit hit"), 130429),
+            (.unreachable(reason: "connection refused"), nil),
+            (.timedOut(seconds: 30), nil),
+            (.unexpectedResponse(httpStatus: 502), nil),
+        ] as [(CloudCallFailure, Int?)])
+    func refusalCode(failure: CloudCallFailure, code: Int?) async throws {
+        let world = try await TestWorld.make(.memory)
+        var graph = FakeGraphAPI()
+        graph.onSendMessage = { _ in .failure(failure) }
+        let app = try await world.bridge(graph: graph)
+        let response = try await app.test(.router) { client in try await client.post(Self.uri, "phone=12020721369&body=hi") }
+        #expect(response.status == .ok)
+        #expect(response.json["sent"] as? Bool == false)
+        if let code {
+            #expect(response.json["code"] as? Int == code, "\(response.text)")
+            #expect((response.json["message"] as? String)?.hasPrefix("\(code): ") == true)
+        } else {
+            #expect(response.json["code"] == nil, "no code, not even null: \(response.text)")
+        }
+    }
+
+    @Test("a refused upload before a sendFile → sent:false with the upload's Meta code")
+    func refusedUploadCode() async throws {
+        let world = try await TestWorld.make(.memory)
+        var graph = FakeGraphAPI()
+        graph.onUploadMedia = { _ in .failure(.meta(131053, "(#131053) Media upload error", details: "Unsupported file type")) }
+        let app = try await world.bridge(graph: graph)
+        let response = try await app.test(.router) { client in
+            try await client.post(
+                "/alpha/sendFile?token=\(TestWorld.alphaToken)",
+                #"{"phone": "12020721369", "body": "data:image/png;base64,iVBORw0KGgo=", "filename": "a.png"}"#,
+                contentType: "application/json")
+        }
+        #expect(response.json["sent"] as? Bool == false)
+        #expect(response.json["code"] as? Int == 131053, "\(response.text)")
+        #expect(graph.log.operations == ["uploadMedia"])
+    }
 }

@@ -127,7 +127,7 @@ struct SendOperationsTests {
         #expect(graph.log.all.isEmpty)
     }
 
-    @Test("Meta refuses → HTTP 200, sent:false, Meta's code and advice", arguments: SendOperationCase.all)
+    @Test("Meta refuses → HTTP 200, sent:false, Meta's code (in `message` and as `code`) and advice", arguments: SendOperationCase.all)
     func refusal(_ operation: SendOperationCase) async throws {
         let world = try await TestWorld.make(.memory)
         let graph = FakeGraphAPI.refusingEverything(
@@ -136,6 +136,7 @@ struct SendOperationsTests {
         #expect(response.status == .ok)
         #expect(response.json["sent"] as? Bool == false)
         #expect((response.json["message"] as? String)?.hasPrefix("131047: ") == true)
+        #expect(response.json["code"] as? Int == 131047, "\(response.text)")
         #expect(try await world.store().messages(channelID: "alpha").isEmpty)
     }
 

@@ -10,6 +10,7 @@ import Sandbox
 import Server
 import Store
 import Synchronization
+import Testing
 
 /// Two channels and a simulator that knows their numbers: the world most server tests run in.
 struct TestWorld: Sendable {
@@ -79,13 +80,15 @@ struct TestWorld: Sendable {
         return config
     }
 
-    /// The bridge on this world's database with `graph` in place of Meta: for `.router` tests, no sockets.
+    /// The bridge on this world's database with `graph` in place of Meta and `egress` in place of the machine's
+    /// route to Meta (by default a probe that fails the test if asked): for `.router` tests, no sockets.
     func bridge(
-        graph: FakeGraphAPI, logs: LogCapture? = nil, configure: (inout BridgeConfiguration) -> Void = { _ in }
+        graph: FakeGraphAPI, egress: EgressAddressProbe = .unexpected, logs: LogCapture? = nil,
+        configure: (inout BridgeConfiguration) -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         var config = configuration(graphURL: "http://graph.invalid", logs: logs)
         configure(&config)
-        return try await buildApplication(config, dependencies: BridgeDependencies(store: database, graph: graph))
+        return try await buildApplication(config, dependencies: BridgeDependencies(store: database, graph: graph, egressAddress: egress))
     }
 
     /// Runs the simulator on a free port for the duration of `body`.
@@ -96,6 +99,19 @@ struct TestWorld: Sendable {
         return try await app.test(.live) { client in
             try await body("http://127.0.0.1:\(client.port!)")
         }
+    }
+}
+
+extension EgressAddressProbe {
+    /// A probe for tests that do not expect `GET /outputIP` to look for the address: asking records an issue.
+    static let unexpected = EgressAddressProbe {
+        Issue.record("unexpected egress address probe")
+        return .failure(EgressAddressUnknown(reason: "unexpected probe in a test"))
+    }
+
+    /// A probe that finds nothing, as on a machine without a route to Meta.
+    static func failing(_ reason: String) -> EgressAddressProbe {
+        EgressAddressProbe { .failure(EgressAddressUnknown(reason: reason)) }
     }
 }
 

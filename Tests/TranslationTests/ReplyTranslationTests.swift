@@ -1,4 +1,5 @@
 import Cloud
+import Foundation
 import OneMsg
 import Testing
 import Translation
@@ -40,10 +41,33 @@ struct ReplyTranslationTests {
         #expect(reply.id == nil)
         #expect(reply.message.hasPrefix("\(code): "))
         #expect(reply.message.contains(phrase), "\(reply.message)")
+        #expect(reply.code == code, "a refusal carries Meta's code beside the message")
     }
 
-    @Test("transport failures say whether anything was sent")
-    func transport() {
+    @Test(
+        "the codes Meta added get advice a person can act on, not Meta's title",
+        arguments: [
+            (131037, "approved display name"),
+            (131062, "send it to the customer's phone number"),
+            (131063, "Marketing templates are disabled on the Cloud API"),
+            (131064, "Correct the template categories in WhatsApp Manager"),
+            (137000, "identity key no longer matches"),
+            (130497, "restricted from messaging users in this country"),
+        ])
+    func newCodes(code: Int, phrase: String) throws {
+        let error = CloudError(code: code, message: "(#\(code)) Meta's title", details: "Meta's details")
+        let reply = ReplyTranslation.failureReply(.refused(httpStatus: 400, error: error))
+        #expect(reply.sent == false)
+        #expect(reply.code == code)
+        #expect(reply.message.hasPrefix("\(code): "))
+        #expect(reply.message.contains(phrase), "\(reply.message)")
+        #expect(!reply.message.contains("Meta's details") && !reply.message.contains("Meta's title"), "\(reply.message)")
+        let json = try #require(String(data: JSONEncoder().encode(reply), encoding: .utf8))
+        #expect(json.contains(#""code":\#(code)"#), "\(json)")
+    }
+
+    @Test("transport failures say whether anything was sent, and carry no Meta code")
+    func transport() throws {
         let unreachable = ReplyTranslation.failureReply(.unreachable(reason: "connection refused"))
         #expect(unreachable.sent == false)
         #expect(unreachable.message.contains("nothing was sent"))
@@ -54,6 +78,11 @@ struct ReplyTranslationTests {
         #expect(interrupted.message.contains("outcome is unknown"))
         let garbage = ReplyTranslation.failureReply(.unexpectedResponse(httpStatus: 502))
         #expect(garbage.message.contains("HTTP 502"))
+        for reply in [unreachable, timeout, interrupted, garbage] {
+            #expect(reply.code == nil, "no Meta code without Meta's refusal: \(reply.message)")
+            let json = String(decoding: try JSONEncoder().encode(reply), as: UTF8.self)
+            #expect(!json.contains("\"code\""), "code is left out, never null: \(json)")
+        }
     }
 
     @Test("an accepted answer without a message id is not reported as sent")
