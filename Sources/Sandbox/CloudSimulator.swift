@@ -150,8 +150,9 @@ public enum CloudSimulator {
         return json200(reply)
     }
 
-    /// `POST /sandbox/inbound` (form or query: `from`, `text`, `name`, optional `phone_number_id`): a customer
-    /// writes to the business; the simulator posts the signed `messages` webhook Meta would send.
+    /// `POST /sandbox/inbound` (form or query: `from` and/or `user_id`, `text`, `name`, optional `username` and
+    /// `phone_number_id`): a customer writes to the business; the simulator posts the signed `messages` webhook
+    /// Meta would send. Without `from` the customer is one who hides their number.
     static func injectInbound(request: Request, state: SimulatorState, poster: StatusWebhookPoster) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 1 << 20)
@@ -164,8 +165,11 @@ public enum CloudSimulator {
                 if parts.count == 2 { fields[parts[0]] = parts[1] }
             }
         }
-        guard let from = fields["from"]?.filter(\.isNumber), !from.isEmpty else {
-            return error(400, code: 100, "from (the customer's number) is required")
+        // A customer who hides their number has only a business-scoped id (`user_id`), as Meta's webhooks show them.
+        let from = fields["from"]?.filter(\.isNumber).nilIfEmpty
+        let userID = fields["user_id"]?.nilIfEmpty
+        guard from != nil || userID != nil else {
+            return error(400, code: 100, "from (the customer's number) or user_id (their business-scoped id) is required")
         }
         guard let number = state.number(fields["phone_number_id"] ?? "") ?? state.firstNumber else {
             return error(400, code: 100, "no such phone_number_id in the simulator")
@@ -175,8 +179,9 @@ public enum CloudSimulator {
         }
         let wamid = state.nextWamid()
         let message = CloudWebhookPayload.InboundMessage(
-            id: wamid, from: from, timestamp: String(Int(Date().timeIntervalSince1970)), type: "text",
+            id: wamid, from: from, timestamp: String(Int(Date().timeIntervalSince1970)), type: "text", fromUserID: userID,
             text: .init(body: fields["text"] ?? "Hello from the sandbox"))
+        let profile = CloudWebhookPayload.Contact.Profile(name: fields["name"] ?? "Sandbox Customer", username: fields["username"]?.nilIfEmpty)
         let payload = CloudWebhookPayload(entry: [
             .init(
                 id: number.wabaID,
@@ -185,7 +190,7 @@ public enum CloudSimulator {
                         field: "messages",
                         value: .init(
                             metadata: .init(displayPhoneNumber: number.displayPhoneNumber, phoneNumberID: number.phoneNumberID),
-                            contacts: [.init(profile: .init(name: fields["name"] ?? "Sandbox Customer"), waID: from)],
+                            contacts: [.init(profile: profile, waID: from, userID: userID)],
                             messages: [message]))
                 ])
         ])
@@ -352,4 +357,9 @@ final class StatusWebhookPoster: Service {
             return 0
         }
     }
+}
+
+extension String {
+    /// `nil` for an empty string.
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }
