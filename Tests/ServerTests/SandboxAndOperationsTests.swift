@@ -41,113 +41,16 @@ struct SandboxAndOperationsTests {
         }
     }
 
-    @Test(".live sandbox: a send to <BSUID>@lid gets acks whose chatId is <BSUID>@lid, phone and bsuid the BSUID")
-    func sandboxAcksForCustomerWithoutNumber() async throws {
-        let world = try await TestWorld.make()
-        let logs = LogCapture()
-        let receiver = WebhookReceiver()
-        var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
-        config.sandbox = true
-        config.sandboxStatusDelay = .milliseconds(10)
-        let app = try await buildApplication(config, dependencies: BridgeDependencies(simulatedUpstream: SandboxUpstream()))
-        let bsuid = "CO.1726691741709890"
-        try await receiver.run { hook in
-            try await app.test(.live) { client in
-                #expect(await eventually { logs.text.contains("curl -X POST") })
-                let token = try #require(logs.text.firstMatch(of: /token=([A-Za-z0-9]+)/)?.output.1)
-                let store = world.store()
-                var channel = try #require(try await store.channel(id: "sandbox"))
-                channel.settings.webhookURLs = [hook]
-                try await store.updateSettings(channelID: "sandbox", settings: channel.settings)
-
-                let sent = try await client.post("/sandbox/sendMessage?token=\(token)", "chatId=\(bsuid)%40lid&body=hi")
-                #expect(sent.json["sent"] as? Bool == true, "\(sent.text)")
-                #expect(await eventually { receiver.items("ack").count == 3 })
-            }
-        }
-        let acks = receiver.items("ack")
-        #expect(acks.compactMap { $0["status"] as? String } == ["sent", "delivered", "read"])
-        for ack in acks {
-            #expect(ack["chatId"] as? String == "\(bsuid)@lid")
-            #expect(ack["phone"] as? String == bsuid)
-            #expect(ack["bsuid"] as? String == bsuid)
-        }
-    }
-
-    @Test(".live sandbox: a customer without a number writes (user_id, username); the client gets <BSUID>@lid and can answer by username")
-    func sandboxCustomerWithoutNumber() async throws {
-        let world = try await TestWorld.make()
-        let logs = LogCapture()
-        let receiver = WebhookReceiver()
-        var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
-        config.sandbox = true
-        config.sandboxStatusDelay = .milliseconds(10)
-        let app = try await buildApplication(config, dependencies: BridgeDependencies(simulatedUpstream: SandboxUpstream()))
-        let bsuid = "CO.1726691741709890"
-        try await receiver.run { hook in
-            try await app.test(.live) { client in
-                #expect(await eventually { logs.text.contains("/sandbox/inbound") })
-                let token = try #require(logs.text.firstMatch(of: /token=([A-Za-z0-9]+)/)?.output.1)
-                let line = try #require(logs.text.components(separatedBy: "\n").first { $0.contains("/sandbox/inbound") })
-                let url = String(try #require(line.firstMatch(of: /'(http[^']+)'/)?.output.1))
-                let store = world.store()
-                var channel = try #require(try await store.channel(id: "sandbox"))
-                channel.settings.webhookURLs = [hook]
-                try await store.updateSettings(channelID: "sandbox", settings: channel.settings)
-
-                var request = HTTPClientRequest(url: url)
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-                request.body = .bytes(ByteBuffer(string: "user_id=\(bsuid)&username=quiet.buyer&text=where+is+my+order&name=Quiet"))
-                #expect(try await HTTPClient.shared.execute(request, timeout: .seconds(10)).status == .ok)
-                #expect(await eventually { !receiver.items("messages").isEmpty })
-
-                let answer = try await client.post(
-                    "/sandbox/sendMessage?token=\(token)", #"{"username": "quiet.buyer", "body": "It ships today"}"#,
-                    contentType: "application/json")
-                #expect(answer.json["sent"] as? Bool == true, "\(answer.text)")
-                #expect(answer.json["message"] as? String == "Sent to \(bsuid)@lid")
-            }
-        }
-        let item = try #require(receiver.items("messages").first)
-        #expect(item["chatId"] as? String == "\(bsuid)@lid")
-        #expect(item["author"] as? String == "\(bsuid)@lid")
-        #expect(item["authorBsuid"] as? String == bsuid)
-        #expect(item["authorUserName"] as? String == "quiet.buyer")
-        #expect(item["senderName"] as? String == "Quiet")
-    }
-
     @Test(".live sandbox: the banner's inbound curl line makes the simulator post a signed message that reaches the client webhook")
     func sandboxInbound() async throws {
-        let world = try await TestWorld.make()
-        let logs = LogCapture()
-        let receiver = WebhookReceiver()
-        var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
-        config.sandbox = true
-        let app = try await buildApplication(config, dependencies: BridgeDependencies(simulatedUpstream: SandboxUpstream()))
-        try await receiver.run { hook in
-            try await app.test(.live) { _ in
-                #expect(await eventually { logs.text.contains("/sandbox/inbound") })
-                let line = try #require(logs.text.components(separatedBy: "\n").first { $0.contains("/sandbox/inbound") })
-                let url = String(try #require(line.firstMatch(of: /'(http[^']+)'/)?.output.1))
-                let store = world.store()
-                var channel = try #require(try await store.channel(id: "sandbox"))
-                channel.settings.webhookURLs = [hook]
-                try await store.updateSettings(channelID: "sandbox", settings: channel.settings)
-
-                var request = HTTPClientRequest(url: url)
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-                request.body = .bytes(ByteBuffer(string: "from=12020721369&text=hello+bridge&name=Ana"))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-                #expect(response.status == .ok)
-                #expect(await eventually { !receiver.items("messages").isEmpty })
-            }
+        try await SandboxSession.run { sandbox in
+            #expect(try await sandbox.customerWrites("from=12020721369&text=hello+bridge&name=Ana") == 200)
+            #expect(await eventually { !sandbox.receiver.items("messages").isEmpty })
+            let item = try #require(sandbox.receiver.items("messages").first)
+            #expect(item["body"] as? String == "hello bridge")
+            #expect(item["senderName"] as? String == "Ana")
+            #expect(item["chatId"] as? String == "12020721369@c.us")
         }
-        let item = try #require(receiver.items("messages").first)
-        #expect(item["body"] as? String == "hello bridge")
-        #expect(item["senderName"] as? String == "Ana")
-        #expect(item["chatId"] as? String == "12020721369@c.us")
     }
 
     @Test("a second sandbox start keeps the demo channel and issues a new token")
