@@ -127,11 +127,15 @@ public struct CloudMessage: Codable, Sendable, Hashable {
     public var addressee: Addressee
     public var content: Content
     public var context: Context?
+    /// `message_activity_sharing`: whether Meta may share the message's activity (opens, clicks) with the
+    /// business; only Marketing Messages sends (`/marketing_messages`) take it.
+    public var messageActivitySharing: Bool?
 
-    public init(addressee: Addressee, content: Content, context: Context? = nil) {
+    public init(addressee: Addressee, content: Content, context: Context? = nil, messageActivitySharing: Bool? = nil) {
         self.addressee = addressee
         self.content = content
         self.context = context
+        self.messageActivitySharing = messageActivitySharing
     }
 
     /// The Cloud `type` of this message.
@@ -163,6 +167,7 @@ public struct CloudMessage: Codable, Sendable, Hashable {
         }
         try container.encode(type, forKey: JSONKey("type"))
         try container.encodeIfPresent(context, forKey: JSONKey("context"))
+        try container.encodeIfPresent(messageActivitySharing, forKey: JSONKey("message_activity_sharing"))
         let key = JSONKey(type)
         switch content {
         case .text(let text): try container.encode(text, forKey: key)
@@ -184,6 +189,7 @@ public struct CloudMessage: Codable, Sendable, Hashable {
             addressee = recipientType == "group" ? .group(to) : .individual(to)
         }
         context = try container.decodeIfPresent(Context.self, forKey: JSONKey("context"))
+        messageActivitySharing = try container.decodeIfPresent(Bool.self, forKey: JSONKey("message_activity_sharing"))
         let type = try container.decodeIfPresent(String.self, forKey: JSONKey("type")) ?? "text"
         let key = JSONKey(type)
         switch type {

@@ -100,6 +100,8 @@ public struct AckEvent: Codable, Sendable, Hashable {
     public var errorCode: Int?
     /// Meta's explanation (beyond 1MSG).
     public var errorDetails: String?
+    /// `true` for a message sent through Marketing Messages (formerly MM Lite); absent otherwise.
+    public var mmLite: Bool?
 
     public init(
         id: String,
@@ -111,7 +113,8 @@ public struct AckEvent: Codable, Sendable, Hashable {
         errorCode: Int? = nil,
         errorDetails: String? = nil,
         bsuid: String? = nil,
-        userName: String? = nil
+        userName: String? = nil,
+        mmLite: Bool? = nil
     ) {
         self.id = id
         self.chatId = chatId
@@ -123,6 +126,7 @@ public struct AckEvent: Codable, Sendable, Hashable {
         self.errorDetails = errorDetails
         self.bsuid = bsuid
         self.userName = userName
+        self.mmLite = mmLite
     }
 }
 

@@ -29,6 +29,9 @@ public enum CloudSimulator {
         router.post(":version/:objectID/messages") { request, context in
             try await handleMessage(request: request, context: context, state: state, poster: poster)
         }
+        router.post(":version/:objectID/marketing_messages") { request, context in
+            try await handleMessage(request: request, context: context, state: state, poster: poster, marketing: true)
+        }
         router.post(":version/:objectID/media") { request, context in
             try await MediaUploads.upload(request: request, context: context, state: state)
         }
@@ -99,8 +102,11 @@ public enum CloudSimulator {
         route(.post, ":version/:objectID/uploads", ResumableUploads.start)
     }
 
+    /// A send to `/messages`, or with `marketing` to `/marketing_messages` (Marketing Messages): that edge takes
+    /// only templates, and Meta prices what it delivers as `marketing_lite`.
     static func handleMessage(
-        request: Request, context: BasicRequestContext, state: SimulatorState, poster: StatusWebhookPoster
+        request: Request, context: BasicRequestContext, state: SimulatorState, poster: StatusWebhookPoster,
+        marketing: Bool = false
     ) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 64 * 1024 * 1024)
@@ -124,7 +130,10 @@ public enum CloudSimulator {
         if let problem = MessageRules.problem(in: json, state: state) {
             return error(400, code: problem.code, problem.message, details: problem.details)
         }
-        if json["status"] as? String == "read" {
+        if marketing, json["type"] as? String != "template" {
+            return error(400, code: 100, "Param type must be template for marketing messages")
+        }
+        if !marketing, json["status"] as? String == "read" {
             return json200(CloudSuccess(success: true))
         }
         // Meta prices a template by its category and anything else as a service message.
@@ -137,7 +146,7 @@ public enum CloudSimulator {
                     404, code: 132001, "Template name does not exist in the translation",
                     details: "template name (\(name)) does not exist in \(language)")
             }
-            category = approved
+            category = marketing ? "marketing_lite" : approved
         }
         // A message to a business-scoped id names it in `recipient`; Meta's statuses then carry `recipient_user_id`.
         let to = json["to"] as? String

@@ -22,6 +22,19 @@ struct CloudClient: GraphAPI {
 
     /// `POST /{version}/{phone-number-id}/messages`.
     func sendMessage(_ message: CloudMessage, channel: ChannelRecord) async -> Result<CloudSendResponse, CloudCallFailure> {
+        await send(message, to: "messages", channel: channel)
+    }
+
+    /// `POST /{version}/{phone-number-id}/marketing_messages`.
+    func sendMarketingMessage(
+        _ message: CloudMessage, channel: ChannelRecord
+    ) async -> Result<CloudSendResponse, CloudCallFailure> {
+        await send(message, to: "marketing_messages", channel: channel)
+    }
+
+    private func send(
+        _ message: CloudMessage, to edge: String, channel: ChannelRecord
+    ) async -> Result<CloudSendResponse, CloudCallFailure> {
         let body: Data
         do {
             let encoder = JSONEncoder()
@@ -30,7 +43,7 @@ struct CloudClient: GraphAPI {
         } catch {
             return .failure(.unexpectedResponse(httpStatus: 0))
         }
-        return await call(.POST, path: "\(channel.phoneNumberID)/messages", body: .json(body), channel: channel)
+        return await call(.POST, path: "\(channel.phoneNumberID)/\(edge)", body: .json(body), channel: channel)
     }
 
     /// `POST /{version}/{phone-number-id}/messages` with a read receipt (and typing indicator).

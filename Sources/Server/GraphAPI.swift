@@ -10,6 +10,10 @@ import Translation
 public protocol GraphAPI: Sendable {
     /// `POST /{phone-number-id}/messages`.
     func sendMessage(_ message: CloudMessage, channel: ChannelRecord) async -> Result<CloudSendResponse, CloudCallFailure>
+    /// `POST /{phone-number-id}/marketing_messages`: a marketing template sent through Marketing Messages.
+    func sendMarketingMessage(
+        _ message: CloudMessage, channel: ChannelRecord
+    ) async -> Result<CloudSendResponse, CloudCallFailure>
     /// `POST /{phone-number-id}/messages` with a read receipt (and typing indicator).
     func markRead(_ receipt: CloudReadReceipt, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure>
 

@@ -47,7 +47,10 @@ struct SendController: Sendable {
                 return reply
             }
         }
-        let outcome = await graph.sendMessage(translated.message, channel: channel)
+        let outcome =
+            translated.isMarketingMessage
+            ? await graph.sendMarketingMessage(translated.message, channel: channel)
+            : await graph.sendMessage(translated.message, channel: channel)
         let reply = ReplyTranslation.sendReply(outcome, recipient: translated.recipient)
         metrics.recordUpstream(operation: operation.rawValue, outcome: Self.outcomeLabel(outcome))
         if reply.sent, let id = reply.id {

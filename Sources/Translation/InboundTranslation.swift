@@ -74,6 +74,8 @@ public enum InboundTranslation {
             (chatId, phone) = userAddress(id: status.recipientID, userID: bsuid)
         }
         let error = status.errors?.first
+        // Meta prices (and opens conversations for) what Marketing Messages delivers as `marketing_lite`.
+        let marketingLite = [status.pricing?.category, status.conversation?.origin?.type].contains("marketing_lite")
         return AckEvent(
             id: status.id,
             chatId: chatId,
@@ -84,7 +86,8 @@ public enum InboundTranslation {
             errorCode: error?.code,
             errorDetails: error.flatMap { nonEmpty($0.details) ?? nonEmpty($0.message) },
             bsuid: bsuid,
-            userName: userName)
+            userName: userName,
+            mmLite: marketingLite ? true : nil)
     }
 
     // MARK: Messages

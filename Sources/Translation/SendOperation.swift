@@ -34,10 +34,14 @@ public enum SendOperation: String, Sendable, CaseIterable {
         public var upload: MediaUpload?
         /// What was left out of the request and why; logged, never sent.
         public var notes: [String] = []
+        /// A Marketing Messages send (`useMMlite`): it goes to `/{phone-number-id}/marketing_messages`, not
+        /// `/messages`.
+        public var isMarketingMessage = false
 
         public init(
             message: CloudMessage, recipient: Recipient, historyType: String, historyBody: String,
-            historyCaption: String? = nil, quotedMsgId: String?, upload: MediaUpload? = nil, notes: [String] = []
+            historyCaption: String? = nil, quotedMsgId: String?, upload: MediaUpload? = nil, notes: [String] = [],
+            isMarketingMessage: Bool = false
         ) {
             self.message = message
             self.recipient = recipient
@@ -47,6 +51,7 @@ public enum SendOperation: String, Sendable, CaseIterable {
             self.quotedMsgId = quotedMsgId
             self.upload = upload
             self.notes = notes
+            self.isMarketingMessage = isMarketingMessage
         }
 
         /// The same send with the uploaded file's media id in place of the placeholder.

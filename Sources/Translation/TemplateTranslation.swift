@@ -44,8 +44,12 @@ enum TemplateTranslation {
         let template = CloudJSON.members([
             "name": .text(name), "language": language, "components": components.isEmpty ? nil : .array(components),
         ])
-        return try basics.translated(
+        let marketing = MarketingOptions(reading: &reader, notes: &notes)
+        var translated = try basics.translated(
             .template(template), reader: reader, historyType: "template", historyBody: name ?? "", notes: notes)
+        translated.isMarketingMessage = marketing.useMMLite
+        translated.message.messageActivitySharing = marketing.activitySharing
+        return translated
     }
 
     /// `language` as a code string or `{code, policy}`; the policy defaults to `deterministic`.

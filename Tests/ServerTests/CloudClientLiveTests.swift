@@ -28,12 +28,23 @@ struct GraphOperationCase: Sendable, CustomTestStringConvertible {
         return try! SendOperation.sendMessage.translate(fields).message
     }()
 
+    static let marketingTemplate: CloudMessage = {
+        let fields = RequestFields(values: [
+            "phone": .string("12020721369"), "template": .string("order_update"), "language": .string("en_US"),
+            "useMMlite": .bool(true),
+        ])
+        return try! SendOperation.sendTemplate.translate(fields).message
+    }()
+
     static let pngBytes = Array(
         Data(base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")!)
     static let png = UploadedFile(filename: "a.png", contentType: "image/png", bytes: pngBytes)
 
     static let all: [GraphOperationCase] = [
         .init(name: "sendMessage", upstream: "POST /v23.0/1001/messages") { await succeeded($0.sendMessage(text, channel: $1)) },
+        .init(name: "sendMarketingMessage", upstream: "POST /v23.0/1001/marketing_messages") {
+            await succeeded($0.sendMarketingMessage(marketingTemplate, channel: $1))
+        },
         .init(name: "markRead", upstream: "POST /v23.0/1001/messages") {
             await succeeded($0.markRead(.init(messageID: "wamid.IN1", showsTypingIndicator: false), channel: $1))
         },

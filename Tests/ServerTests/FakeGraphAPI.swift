@@ -34,6 +34,8 @@ struct FakeGraphAPI: GraphAPI {
     let log = CallLog()
 
     var onSendMessage: @Sendable (CloudMessage) -> Result<CloudSendResponse, CloudCallFailure> = unexpected("sendMessage")
+    var onSendMarketingMessage: @Sendable (CloudMessage) -> Result<CloudSendResponse, CloudCallFailure> = unexpected(
+        "sendMarketingMessage")
     var onMarkRead: @Sendable (CloudReadReceipt) -> Result<CloudSuccess, CloudCallFailure> = unexpected("markRead")
     var onUploadMedia: @Sendable (MediaUpload) -> Result<CloudMediaID, CloudCallFailure> = unexpected("uploadMedia")
     var onMediaInfo: @Sendable (String) -> Result<CloudMediaInfo, CloudCallFailure> = unexpected("mediaInfo")
@@ -61,6 +63,11 @@ struct FakeGraphAPI: GraphAPI {
     func sendMessage(_ message: CloudMessage, channel: ChannelRecord) async -> Result<CloudSendResponse, CloudCallFailure> {
         record("sendMessage", channel, json: Self.json(message))
         return onSendMessage(message)
+    }
+
+    func sendMarketingMessage(_ message: CloudMessage, channel: ChannelRecord) async -> Result<CloudSendResponse, CloudCallFailure> {
+        record("sendMarketingMessage", channel, json: Self.json(message))
+        return onSendMarketingMessage(message)
     }
 
     func markRead(_ receipt: CloudReadReceipt, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure> {

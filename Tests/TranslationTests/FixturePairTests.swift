@@ -6,7 +6,8 @@ import Translation
 
 /// One fixture pair from `fixtures/send/`: a 1MSG request as received, and the exact Cloud body
 /// (or, for invalid requests, the exact 400 text). A send that uploads a file first also names the
-/// upload: `"upload": {"mimeType", "filename" (or null), "size" (bytes), "kind"}`.
+/// upload: `"upload": {"mimeType", "filename" (or null), "size" (bytes), "kind"}`. A send to another Cloud
+/// endpoint than `messages` names it: `"cloudEndpoint": "marketing_messages", "cloudMethod": "post"`.
 struct SendFixture: Sendable, CustomTestStringConvertible {
     var name: String
     var operation: String
@@ -16,6 +17,8 @@ struct SendFixture: Sendable, CustomTestStringConvertible {
     var error: String?
     /// The expected ``MediaUpload``, as `{mimeType, filename, size, kind}`; `nil` when nothing is uploaded.
     var upload: FieldValue?
+    /// The Cloud endpoint the body goes to: `messages` unless the fixture says otherwise.
+    var endpoint = "messages"
 
     var testDescription: String { name }
 
@@ -60,7 +63,7 @@ struct SendFixture: Sendable, CustomTestStringConvertible {
         return SendFixture(
             name: url.deletingPathExtension().lastPathComponent, operation: operation,
             contentType: request["contentType"]?.scalarText, body: body, cloud: root["cloud"], error: error,
-            upload: root["upload"])
+            upload: root["upload"], endpoint: root["cloudEndpoint"]?.scalarText ?? "messages")
     }
 }
 
@@ -98,6 +101,7 @@ struct FixturePairTests {
         #expect(try JSONDecoder().decode(CloudMessage.self, from: encoded) == translated.message)
         // A file to upload first is named by the fixture; every other send uploads nothing.
         #expect(translated.upload.map(Self.describe) == fixture.upload)
+        #expect((translated.isMarketingMessage ? "marketing_messages" : "messages") == fixture.endpoint)
     }
 
     /// An upload as the fixture spells it.

@@ -61,6 +61,7 @@ MAX_MESSAGE_CHARS = 300
 # cloudEndpoint -> OpenAPI path. "uploads" is looked up in the spec instead (UPLOADS_SEGMENT).
 ENDPOINT_PATHS = {
     MESSAGES_ENDPOINT: "/{Version}/{Phone-Number-ID}/messages",
+    "marketing_messages": "/{Version}/{Phone-Number-ID}/marketing_messages",
     "whatsapp_business_profile": "/{Version}/{Phone-Number-ID}/whatsapp_business_profile",
     "message_templates": "/{Version}/{WABA-ID}/message_templates",
     "block_users": "/{Version}/{Phone-Number-ID}/block_users",
