@@ -200,10 +200,10 @@ struct SendMessageTests {
     @Test(".live: an upstream nobody listens on → sent:false saying nothing was sent")
     func unreachableUpstream() async throws {
         let world = try await TestWorld.make()
-        let silent = try await SilentServer()
-        let port = silent.port
-        await silent.close()
-        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:\(port)"))
+        // A port held by a socket that never listens: refused, and no other test can take it meanwhile.
+        let closed = try ClosedPort()
+        defer { closed.release() }
+        let app = try await buildApplication(world.configuration(graphURL: "http://127.0.0.1:\(closed.port)"))
         try await app.test(.live) { client in
             let response = try await client.post(Self.uri, "phone=12020721369&body=hi")
             #expect(response.json["sent"] as? Bool == false)
