@@ -112,15 +112,19 @@ public struct CloudPhoneNumber: Codable, Sendable, Hashable {
 public struct CloudBusinessAccount: Codable, Sendable, Hashable {
     public var id: String?
     public var messageTemplateNamespace: String?
+    /// Where the account is in Meta's Marketing Messages (formerly MM Lite) onboarding, e.g. `ONBOARDED`.
+    public var marketingMessagesOnboardingStatus: String?
 
-    public init(id: String? = nil, messageTemplateNamespace: String? = nil) {
+    public init(id: String? = nil, messageTemplateNamespace: String? = nil, marketingMessagesOnboardingStatus: String? = nil) {
         self.id = id
         self.messageTemplateNamespace = messageTemplateNamespace
+        self.marketingMessagesOnboardingStatus = marketingMessagesOnboardingStatus
     }
 
     enum CodingKeys: String, CodingKey {
         case id
         case messageTemplateNamespace = "message_template_namespace"
+        case marketingMessagesOnboardingStatus = "marketing_messages_onboarding_status"
     }
 }
 

@@ -28,6 +28,21 @@ public struct MeReply: Codable, Sendable, Hashable {
 }
 
 /// `GET /status`: 1MSG's lower-case channel state, plus Meta's own account state for people.
+/// `GET /mmLiteStatus`: whether the channel may send Marketing Messages (formerly MM Lite).
+public struct MarketingMessagesStatusReply: Codable, Sendable, Hashable {
+    public var available: Bool
+    /// Meta's onboarding status as Meta spells it, or `NOT_STARTED` when Meta reports none.
+    public var status: String
+    /// What the status means, in words a person can act on.
+    public var message: String
+
+    public init(available: Bool, status: String, message: String) {
+        self.available = available
+        self.status = status
+        self.message = message
+    }
+}
+
 public struct StatusReply: Codable, Sendable, Hashable {
     /// `connected`, `connecting`, `disconnected`, `uninitialized` or `unregistered`.
     public var status: String

@@ -174,7 +174,7 @@ enum AccountEndpoints {
 
     static let wabaFields: Set<String> = [
         "id", "name", "message_template_namespace", "timezone_id", "account_review_status", "business_verification_status",
-        "country", "ownership_type", "primary_business_location", "currency",
+        "country", "ownership_type", "primary_business_location", "currency", "marketing_messages_onboarding_status",
     ]
 
     /// `GET /{version}/{waba-id}[?fields=…]`.
@@ -191,6 +191,7 @@ enum AccountEndpoints {
             "ownership_type": "SELF_OWNED",
             "primary_business_location": "US",
             "currency": "USD",
+            "marketing_messages_onboarding_status": "ONBOARDED",
         ]
         var node: [String: CloudJSON] = ["id": .string(wabaID)]
         for field in fields where field != "id" {

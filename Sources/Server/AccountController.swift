@@ -24,6 +24,7 @@ struct AccountController: Sendable {
         group.oneMsg(.post, "unblockUser") { _, context in try await block(context: context, blocking: false) }
         group.oneMsg(.get, "blockedUsers") { _, context in try await blockedUsers(context: context) }
         group.oneMsg(.get, "conversationalAutomation") { _, context in try await automation(context: context) }
+        group.oneMsg(.get, "mmLiteStatus") { _, context in try await marketingMessagesStatus(context: context) }
         group.oneMsg(.post, "conversationalAutomation") { _, context in try await setAutomation(context: context) }
     }
 
@@ -123,6 +124,12 @@ struct AccountController: Sendable {
         return AutomationTranslation.reply(number.conversationalAutomation)
     }
 
+    func marketingMessagesStatus(context: OneMsgRequestContext) async throws -> MarketingMessagesStatusReply {
+        let account = try metrics.upstreamResult(
+            "getMmLiteStatus", changes: false, await graph.marketingMessagesOnboarding(channel: context.channel))
+        return MarketingStatusTranslation.reply(account)
+    }
+
     /// Meta's refusals come back in 1MSG's legacy wrapper, HTTP 200 `{"response": {"error": …}}`.
     func setAutomation(context: OneMsgRequestContext) async throws -> Response {
         let channel = context.channel
@@ -141,3 +148,4 @@ extension StatusReply: ResponseEncodable {}
 extension SuccessReply: ResponseEncodable {}
 extension BlockedUsersReply: ResponseEncodable {}
 extension AutomationReply: ResponseEncodable {}
+extension MarketingMessagesStatusReply: ResponseEncodable {}

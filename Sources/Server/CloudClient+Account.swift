@@ -58,6 +58,10 @@ extension CloudClient {
         await get(channel.wabaID, query: [("fields", "message_template_namespace")], channel: channel)
     }
 
+    func marketingMessagesOnboarding(channel: ChannelRecord) async -> Result<CloudBusinessAccount, CloudCallFailure> {
+        await get(channel.wabaID, query: [("fields", "marketing_messages_onboarding_status")], channel: channel)
+    }
+
     func createTemplate(_ template: CloudJSON, channel: ChannelRecord) async -> Result<CloudTemplateCreated, CloudCallFailure> {
         await post("\(channel.wabaID)/message_templates", json: template, channel: channel)
     }

@@ -55,6 +55,8 @@ public protocol GraphAPI: Sendable {
     func messageTemplates(fields: String, channel: ChannelRecord) async -> Result<[CloudJSON], CloudCallFailure>
     /// `GET /{waba-id}?fields=message_template_namespace`.
     func businessAccount(channel: ChannelRecord) async -> Result<CloudBusinessAccount, CloudCallFailure>
+    /// `GET /{waba-id}?fields=marketing_messages_onboarding_status`: whether the account may send Marketing Messages.
+    func marketingMessagesOnboarding(channel: ChannelRecord) async -> Result<CloudBusinessAccount, CloudCallFailure>
     /// `POST /{waba-id}/message_templates`.
     func createTemplate(_ template: CloudJSON, channel: ChannelRecord) async -> Result<CloudTemplateCreated, CloudCallFailure>
     /// `DELETE /{waba-id}/message_templates?name=…`: every language of the template.

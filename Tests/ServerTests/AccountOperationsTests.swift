@@ -57,6 +57,9 @@ struct AccountOperationCase: Sendable, CustomTestStringConvertible {
             method: .get, operation: "blockedUsers", upstream: "GET /v23.0/1001/block_users",
             check: { object($0)["blockedUsers"] is [Any] }),
         .init(
+            method: .get, operation: "mmLiteStatus", upstream: "GET /v23.0/2001",
+            check: { object($0)["available"] as? Bool == true && object($0)["status"] as? String == "ONBOARDED" }),
+        .init(
             method: .get, operation: "conversationalAutomation", upstream: "GET /v23.0/1001",
             check: { object($0)["enable_welcome_message"] as? Bool == false && object($0)["prompts"] is [String] }),
         .init(

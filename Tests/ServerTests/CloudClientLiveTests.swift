@@ -85,6 +85,9 @@ struct GraphOperationCase: Sendable, CustomTestStringConvertible {
             await succeeded($0.messageTemplates(fields: TemplateController.fields, channel: $1))
         },
         .init(name: "businessAccount", upstream: "GET /v23.0/2001") { await succeeded($0.businessAccount(channel: $1)) },
+        .init(name: "marketingMessagesOnboarding", upstream: "GET /v23.0/2001") {
+            await succeeded($0.marketingMessagesOnboarding(channel: $1))
+        },
         .init(name: "createTemplate", upstream: "POST /v23.0/2001/message_templates") {
             let template: CloudJSON = [
                 "name": "order_ready", "category": "UTILITY", "language": "en_US",

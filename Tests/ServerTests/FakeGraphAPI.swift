@@ -57,6 +57,7 @@ struct FakeGraphAPI: GraphAPI {
         unexpected("updateConversationalAutomation")
     var onMessageTemplates: @Sendable () -> Result<[CloudJSON], CloudCallFailure> = unexpected("messageTemplates")
     var onBusinessAccount: @Sendable () -> Result<CloudBusinessAccount, CloudCallFailure> = unexpected("businessAccount")
+    var onMarketingMessagesOnboarding: @Sendable () -> Result<CloudBusinessAccount, CloudCallFailure> = unexpected("marketingMessagesOnboarding")
     var onCreateTemplate: @Sendable (CloudJSON) -> Result<CloudTemplateCreated, CloudCallFailure> = unexpected("createTemplate")
     var onDeleteTemplate: @Sendable (String) -> Result<CloudSuccess, CloudCallFailure> = unexpected("deleteTemplate")
 
@@ -153,6 +154,11 @@ struct FakeGraphAPI: GraphAPI {
         return onBusinessAccount()
     }
 
+    func marketingMessagesOnboarding(channel: ChannelRecord) async -> Result<CloudBusinessAccount, CloudCallFailure> {
+        record("marketingMessagesOnboarding", channel)
+        return onMarketingMessagesOnboarding()
+    }
+
     func createTemplate(_ template: CloudJSON, channel: ChannelRecord) async -> Result<CloudTemplateCreated, CloudCallFailure> {
         record("createTemplate", channel, json: template)
         return onCreateTemplate(template)
@@ -226,6 +232,7 @@ extension FakeGraphAPI {
         fake.onMessageTemplates = { .failure(failure) }
         fake.onBusinessAccount = { .failure(failure) }
         fake.onCreateTemplate = { _ in .failure(failure) }
+        fake.onMarketingMessagesOnboarding = { .failure(failure) }
         fake.onDeleteTemplate = { _ in .failure(failure) }
         return fake
     }

@@ -66,7 +66,7 @@ struct AccountFixtureTests {
     ]
     static let replyOperations: Set = [
         "getMe", "getStatus", "listTemplates", "getCommerce", "blockedUsers", "getConversationalAutomation",
-        "getStatistics", "getExtendedStatistics",
+        "getStatistics", "getExtendedStatistics", "getMmLiteStatus",
     ]
 
     @Test("statistics months are mm.YYYY in plain digits")
@@ -170,6 +170,8 @@ struct AccountFixtureTests {
             let items = TemplateCatalogTranslation.items(pages.flatMap(\.data), namespace: namespace)
             let fields = fixture.root["request"] == nil ? RequestFields() : try fixture.fields()
             return try encoded(TemplateCatalogTranslation.page(items, fields: fields))
+        case "getMmLiteStatus":
+            return try encoded(MarketingStatusTranslation.reply(try fixture.cloudResponse(CloudBusinessAccount.self)))
         case "getCommerce":
             return try encoded(CommerceTranslation.reply(try fixture.cloudResponse(CloudPage<CloudCommerceSettings>.self).data))
         case "blockedUsers":

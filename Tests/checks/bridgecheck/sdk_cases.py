@@ -47,7 +47,7 @@ OPERATIONS = [
     "sendAddressMessage", "sendTemplate", "readMessage", "uploadMedia", "retrieveMedia", "DELETE media/{id}",
     "deleteMedia", "GET me", "POST me", "GET status", "GET templates", "addTemplate", "removeTemplate",
     "GET commerce", "POST commerce", "blockUser", "blockedUsers", "unblockUser", "POST conversationalAutomation",
-    "GET conversationalAutomation", "statistics", "extendedStatistics", "outputIP", "GET messages", "hookInfo",
+    "GET conversationalAutomation", "statistics", "extendedStatistics", "outputIP", "mmLiteStatus", "GET messages", "hookInfo",
     "GET settings", "POST settings", "GET webhook", "POST webhook",
 ]
 SEND_OPERATIONS = {op for op in OPERATIONS if op.startswith("send")}
@@ -76,7 +76,6 @@ NOT_SERVED = {
         "create_groups_group_id_invitelink": ("POST", "/groups/1/inviteLink"),
         "get_whatsapp_business_encryption": ("GET", "/whatsapp_business_encryption"),
         "set_whatsapp_business_encryption": ("POST", "/whatsapp_business_encryption"),
-        "get_mm_lite_status": ("GET", "/mmLiteStatus"),
         "send_order_details": ("POST", "/sendOrderDetails"),
         "send_payment_request": ("POST", "/sendPaymentRequest"),
     },
@@ -233,6 +232,7 @@ def requests_for(sdk: str, ctx: dict) -> dict:
     add("statistics", "GET", "/statistics", query={"date": ctx["month"]})
     add("extendedStatistics", "GET", "/extendedStatistics")
     add("outputIP", "GET", "/outputIP")
+    add("mmLiteStatus", "GET", "/mmLiteStatus")
     add("GET messages", "GET", "/messages", query={"last": "true", "limit": 20} if not new else {})
     add("hookInfo", "GET", "/hookInfo", query={"messageId": ctx["message_id"]})
     add("GET settings", "GET", "/settings")
@@ -309,6 +309,9 @@ def check(op: str, d, spec: dict, ctx: dict):
             need(all(isinstance(r, dict) and isinstance(r.get("period_date"), str) for r in d), "a row without period_date")
         elif op == "outputIP":
             need(d.get("result") == "127.0.0.1", f"result is {d.get('result')!r}")
+        elif op == "mmLiteStatus":
+            need(d.get("available") is True and d.get("status") == "ONBOARDED" and isinstance(d.get("message"), str),
+                 f"mmLiteStatus is {d!r}"[:200])
         elif op == "GET messages":
             need(isinstance(d.get("messages"), list), f"messages is {d.get('messages')!r}"[:200])
         elif op == "hookInfo":

@@ -21,7 +21,7 @@ SDK_OPERATIONS = {
         "sendAddressMessage", "sendTemplate", "readMessage", "uploadMedia", "retrieveMedia", "DELETE media/{id}",
         "deleteMedia", "GET me", "POST me", "GET status", "GET templates", "addTemplate", "removeTemplate",
         "GET commerce", "POST commerce", "blockUser", "blockedUsers", "unblockUser", "POST conversationalAutomation",
-        "GET conversationalAutomation", "GET messages", "GET webhook", "POST webhook",
+        "GET conversationalAutomation", "mmLiteStatus", "GET messages", "GET webhook", "POST webhook",
     ),
 }
 
@@ -221,6 +221,7 @@ def main():
             "POST conversationalAutomation": lambda: channel.set_conversational_automation(
                 TOKEN, n.ConversationalAutomation.from_dict(J("POST conversationalAutomation")), **T),
             "GET conversationalAutomation": lambda: channel.get_conversational_automation(TOKEN, **T),
+            "mmLiteStatus": lambda: messaging.get_mm_lite_status(TOKEN, **T),
             "GET messages": lambda: messaging.list_messages(TOKEN, **T),
             "GET webhook": lambda: webhooks.get_webhook(TOKEN, **T),
             "POST webhook": lambda: webhooks.set_webhook(TOKEN, n.GetWebhook200Response.from_dict(J("POST webhook")), **T),
