@@ -96,14 +96,10 @@ enum RouteLookup {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) }
         }
         guard named == 0 else { return .failure(lastError("getsockname")) }
-        var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
         let printed = withUnsafePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                getnameinfo($0, length, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST)
-            }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { NumericHost.text(of: $0, length: length) }
         }
-        guard printed == 0 else { return .failure(EgressAddressUnknown(reason: String(cString: gai_strerror(printed)))) }
-        return .success(String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        return printed.mapError { EgressAddressUnknown(reason: $0.reason) }
     }
 
     static func lastError(_ call: String) -> EgressAddressUnknown {

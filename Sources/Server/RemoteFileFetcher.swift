@@ -171,9 +171,8 @@ struct RemoteFileFetcher: Sendable {
         var addresses: [String] = []
         var entry: UnsafeMutablePointer<addrinfo>? = first
         while let current = entry {
-            var text = [CChar](repeating: 0, count: Int(NI_MAXHOST))
-            if getnameinfo(current.pointee.ai_addr, current.pointee.ai_addrlen, &text, socklen_t(text.count), nil, 0, NI_NUMERICHOST) == 0 {
-                addresses.append(String(cString: text))
+            if case .success(let text) = NumericHost.text(of: current.pointee.ai_addr, length: current.pointee.ai_addrlen) {
+                addresses.append(text)
             }
             entry = current.pointee.ai_next
         }

@@ -53,30 +53,13 @@ struct MarketingMessagesTests {
 
     @Test(".live sandbox: acks of a useMMlite send are priced marketing_lite and carry mmLite: true")
     func sandboxAcksCarryMMLite() async throws {
-        let world = try await TestWorld.make()
-        let logs = LogCapture()
-        let receiver = WebhookReceiver()
-        var config = world.configuration(graphURL: "http://unused.invalid", logs: logs)
-        config.sandbox = true
-        config.sandboxStatusDelay = .milliseconds(10)
-        let app = try await buildApplication(config, dependencies: BridgeDependencies(simulatedUpstream: SandboxUpstream()))
-        try await receiver.run { hook in
-            try await app.test(.live) { client in
-                #expect(await eventually { logs.text.contains("curl -X POST") })
-                let token = try #require(logs.text.firstMatch(of: /token=([A-Za-z0-9]+)/)?.output.1)
-                let store = world.store()
-                var channel = try #require(try await store.channel(id: "sandbox"))
-                channel.settings.webhookURLs = [hook]
-                try await store.updateSettings(channelID: "sandbox", settings: channel.settings)
-                let sent = try await client.post(
-                    "/sandbox/sendTemplate?token=\(token)", #"{\#(Self.template), "useMMlite": true}"#,
-                    contentType: "application/json")
-                #expect(sent.json["sent"] as? Bool == true, "\(sent.text)")
-                #expect(await eventually { receiver.items("ack").count == 3 })
-            }
+        try await SandboxSession.run { sandbox in
+            let sent = try await sandbox.post("sendTemplate", #"{\#(Self.template), "useMMlite": true}"#)
+            #expect(sent.json["sent"] as? Bool == true, "\(sent.text)")
+            #expect(await eventually { sandbox.receiver.items("ack").count == 3 })
+            let acks = sandbox.receiver.items("ack")
+            #expect(acks.compactMap { $0["status"] as? String } == ["sent", "delivered", "read"])
+            #expect(acks.allSatisfy { $0["mmLite"] as? Bool == true && $0["category"] as? String == "marketing_lite" })
         }
-        let acks = receiver.items("ack")
-        #expect(acks.compactMap { $0["status"] as? String } == ["sent", "delivered", "read"])
-        #expect(acks.allSatisfy { $0["mmLite"] as? Bool == true && $0["category"] as? String == "marketing_lite" })
     }
 }
