@@ -74,21 +74,21 @@ extension CloudClient {
 /// The generic Graph requests the named operations are made of.
 extension CloudClient {
     /// `GET /{path}?{query}` answering `Success`.
-    private func get<Success: Decodable>(
+    func get<Success: Decodable>(
         _ path: String, query: [(String, String)] = [], channel: ChannelRecord
     ) async -> Result<Success, CloudCallFailure> {
         await call(.GET, path: path + Self.queryString(query), body: nil, channel: channel)
     }
 
     /// `POST /{path}?{query}` with an optional JSON body.
-    private func post<Success: Decodable>(
+    func post<Success: Decodable>(
         _ path: String, json: CloudJSON? = nil, query: [(String, String)] = [], channel: ChannelRecord
     ) async -> Result<Success, CloudCallFailure> {
         await call(.POST, path: path + Self.queryString(query), body: json.map(Self.jsonBody), channel: channel)
     }
 
     /// `DELETE /{path}?{query}` with an optional JSON body.
-    private func delete<Success: Decodable>(
+    func delete<Success: Decodable>(
         _ path: String, json: CloudJSON? = nil, query: [(String, String)] = [], channel: ChannelRecord
     ) async -> Result<Success, CloudCallFailure> {
         await call(.DELETE, path: path + Self.queryString(query), body: json.map(Self.jsonBody), channel: channel)
@@ -96,7 +96,7 @@ extension CloudClient {
 
     /// Every item of a Graph list, following `paging.cursors.after` while Meta says there is a next page
     /// (at most `maxPages` pages, a guard against a cursor that never ends).
-    private func allPages<Item: Decodable & Sendable>(
+    func allPages<Item: Decodable & Sendable>(
         _ path: String, query: [(String, String)] = [], channel: ChannelRecord, maxPages: Int = 1000
     ) async -> Result<[Item], CloudCallFailure> {
         var items: [Item] = []

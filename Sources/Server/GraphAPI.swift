@@ -6,8 +6,9 @@ import Translation
 
 /// The port to Meta's Graph API: every call the bridge makes, named for what it does. ``CloudClient`` is the
 /// live implementation; tests give ``buildApplication(_:dependencies:)`` a fake that fails on calls they did not
-/// expect. Each operation answers Meta's decoded result or the ``CloudCallFailure`` that stopped it.
-public protocol GraphAPI: Sendable {
+/// expect. Each operation answers Meta's decoded result or the ``CloudCallFailure`` that stopped it. The groups and
+/// Flows operations are declared by the ports it is made of, ``GroupsGraphAPI`` and ``FlowsGraphAPI``.
+public protocol GraphAPI: GroupsGraphAPI, FlowsGraphAPI {
     /// `POST /{phone-number-id}/messages`.
     func sendMessage(_ message: CloudMessage, channel: ChannelRecord) async -> Result<CloudSendResponse, CloudCallFailure>
     /// `POST /{phone-number-id}/marketing_messages`: a marketing template sent through Marketing Messages.

@@ -60,6 +60,10 @@ struct FakeGraphAPI: GraphAPI {
     var onMarketingMessagesOnboarding: @Sendable () -> Result<CloudBusinessAccount, CloudCallFailure> = unexpected("marketingMessagesOnboarding")
     var onCreateTemplate: @Sendable (CloudJSON) -> Result<CloudTemplateCreated, CloudCallFailure> = unexpected("createTemplate")
     var onDeleteTemplate: @Sendable (String) -> Result<CloudSuccess, CloudCallFailure> = unexpected("deleteTemplate")
+    /// The answers of the group operations (``GroupsGraphAPI``).
+    var groups = FakeGroupsAnswers()
+    /// The answers of the Flows operations (``FlowsGraphAPI``).
+    var flows = FakeFlowsAnswers()
 
     func sendMessage(_ message: CloudMessage, channel: ChannelRecord) async -> Result<CloudSendResponse, CloudCallFailure> {
         record("sendMessage", channel, json: Self.json(message))
@@ -169,7 +173,7 @@ struct FakeGraphAPI: GraphAPI {
         return onDeleteTemplate(name)
     }
 
-    private func record(_ operation: String, _ channel: ChannelRecord, json: CloudJSON? = nil) {
+    func record(_ operation: String, _ channel: ChannelRecord, json: CloudJSON? = nil) {
         log.append(Call(operation: operation, channelID: channel.id, json: json))
     }
 
