@@ -33,6 +33,15 @@ struct PhoneAccount: Sendable {
     var commands: [CloudJSON] = []
     /// Blocked wa_ids, oldest first.
     var blocked: [String] = []
+    /// The calling settings Meta would answer; calling starts disabled.
+    var calling: [String: CloudJSON] = [
+        "status": "DISABLED", "call_icon_visibility": "DEFAULT", "callback_permission_status": "DISABLED",
+        "srtp_key_exchange_protocol": "DTLS",
+    ]
+    /// Ids of the calls under way.
+    var calls: Set<String> = []
+    /// The business public key in PEM, once one was set.
+    var businessPublicKey: String?
 }
 
 /// One WABA's message templates, in creation order.

@@ -100,6 +100,11 @@ public enum CloudSimulator {
         route(.post, ":version/:objectID/message_templates", TemplateEndpoints.create)
         route(.delete, ":version/:objectID/message_templates", TemplateEndpoints.delete)
         route(.post, ":version/:objectID/uploads", ResumableUploads.start)
+        route(.get, ":version/:objectID/settings", CallingEndpoints.settings)
+        route(.post, ":version/:objectID/settings", CallingEndpoints.updateSettings)
+        route(.post, ":version/:objectID/calls", CallingEndpoints.callAction)
+        route(.get, ":version/:objectID/whatsapp_business_encryption", CallingEndpoints.encryption)
+        route(.post, ":version/:objectID/whatsapp_business_encryption", CallingEndpoints.setEncryption)
     }
 
     /// A send to `/messages`, or with `marketing` to `/marketing_messages` (Marketing Messages): that edge takes

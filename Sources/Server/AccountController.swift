@@ -5,7 +5,7 @@ import Store
 import Translation
 
 /// The channel's own operations: `GET/POST /me`, `GET /status`, `GET/POST /commerce`, `GET /outputIP`,
-/// blocking, and conversational automation. Each is one or two Graph calls on the channel's number.
+/// blocking, conversational automation and the business encryption key. Each is one or two Graph calls on the channel's number.
 struct AccountController: Sendable {
     let graph: any GraphAPI
     let uploader: HandleUploader
@@ -26,6 +26,8 @@ struct AccountController: Sendable {
         group.oneMsg(.get, "conversationalAutomation") { _, context in try await automation(context: context) }
         group.oneMsg(.get, "mmLiteStatus") { _, context in try await marketingMessagesStatus(context: context) }
         group.oneMsg(.post, "conversationalAutomation") { _, context in try await setAutomation(context: context) }
+        group.oneMsg(.get, "whatsapp_business_encryption") { _, context in try await encryption(context: context) }
+        group.oneMsg(.post, "whatsapp_business_encryption") { _, context in try await setEncryption(context: context) }
     }
 
     /// The business profile and the number it belongs to, read side by side.
@@ -128,6 +130,20 @@ struct AccountController: Sendable {
         let account = try metrics.upstreamResult(
             "getMmLiteStatus", changes: false, await graph.marketingMessagesOnboarding(channel: context.channel))
         return MarketingStatusTranslation.reply(account)
+    }
+
+    func encryption(context: OneMsgRequestContext) async throws -> Response {
+        let answer = try metrics.upstreamResult(
+            "getWhatsappBusinessEncryption", changes: false, await graph.businessEncryption(channel: context.channel))
+        return try BridgeJSON.response(EncryptionTranslation.reply(answer))
+    }
+
+    /// The key is checked before Meta is called: a key that is not 2048-bit RSA is a 400 naming the field.
+    func setEncryption(context: OneMsgRequestContext) async throws -> SuccessReply {
+        let pem = try BridgeError.validating { try EncryptionTranslation.publicKey(context.fields) }
+        let _: CloudSuccess = try metrics.upstreamResult(
+            "setWhatsappBusinessEncryption", changes: true, await graph.setBusinessPublicKey(pem, channel: context.channel))
+        return SuccessReply(success: true)
     }
 
     /// Meta's refusals come back in 1MSG's legacy wrapper, HTTP 200 `{"response": {"error": …}}`.

@@ -153,6 +153,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     ).register(on: oneMsg)
     StatisticsController(store: store, prices: config.prices).register(on: oneMsg)
     GroupsController(graph: parts.graph, metrics: metrics).register(on: oneMsg)
+    CallingController(graph: parts.graph, metrics: metrics).register(on: oneMsg)
     FlowsController(graph: parts.graph, metrics: metrics).register(on: oneMsg)
     MediaController(store: store, graph: parts.graph, links: parts.mediaLinks).register(on: router)
     return router

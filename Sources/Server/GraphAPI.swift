@@ -51,6 +51,16 @@ public protocol GraphAPI: GroupsGraphAPI, FlowsGraphAPI {
     func blockedUsers(channel: ChannelRecord) async -> Result<[CloudBlockedUser], CloudCallFailure>
     /// `POST /{phone-number-id}/conversational_automation`.
     func updateConversationalAutomation(_ automation: CloudJSON, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure>
+    /// `GET /{phone-number-id}/settings`: the number's calling, storage and encryption settings.
+    func phoneSettings(channel: ChannelRecord) async -> Result<CloudJSON, CloudCallFailure>
+    /// `POST /{phone-number-id}/settings` (e.g. `{"calling": {…}}`).
+    func updatePhoneSettings(_ settings: CloudJSON, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure>
+    /// `POST /{phone-number-id}/calls`: starts, answers, rejects or ends a call; Meta's answer as given.
+    func callAction(_ action: CloudJSON, channel: ChannelRecord) async -> Result<CloudJSON, CloudCallFailure>
+    /// `GET /{phone-number-id}/whatsapp_business_encryption`: the business public key and its signature status.
+    func businessEncryption(channel: ChannelRecord) async -> Result<CloudJSON, CloudCallFailure>
+    /// `POST /{phone-number-id}/whatsapp_business_encryption` with the PEM text of the business public key.
+    func setBusinessPublicKey(_ pem: String, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure>
 
     /// Every page of `GET /{waba-id}/message_templates` with the given fields.
     func messageTemplates(fields: String, channel: ChannelRecord) async -> Result<[CloudJSON], CloudCallFailure>

@@ -18,6 +18,8 @@ public enum SendOperation: String, Sendable, CaseIterable {
     case sendProduct
     case sendAddressMessage
     case sendTemplate
+    case sendOrderDetails
+    case sendPaymentRequest
 
     /// A send ready to go upstream: the Cloud body plus what the reply and history need.
     public struct Translated: Sendable, Hashable {
@@ -89,6 +91,8 @@ public enum SendOperation: String, Sendable, CaseIterable {
         case .sendProduct: return try InteractiveTranslation.product(fields)
         case .sendAddressMessage: return try InteractiveTranslation.address(fields)
         case .sendTemplate: return try TemplateTranslation.template(fields)
+        case .sendOrderDetails: return try OrderTranslation.orderDetailsTemplate(fields)
+        case .sendPaymentRequest: return try OrderTranslation.paymentRequest(fields)
         }
     }
 }

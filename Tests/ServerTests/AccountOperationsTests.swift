@@ -67,6 +67,18 @@ struct AccountOperationCase: Sendable, CustomTestStringConvertible {
             upstream: "POST /v23.0/1001/conversational_automation", check: { object($0)["success"] as? Bool == true },
             refusedStatus: .ok),
         .init(
+            method: .get, operation: "callingSettings", upstream: "GET /v23.0/1001/settings",
+            check: { (object($0)["calling"] as? [String: Any])?["status"] as? String == "DISABLED" }),
+        .init(
+            method: .post, operation: "callingSettings", body: #"{"calling": {"status": "ENABLED"}}"#,
+            upstream: "POST /v23.0/1001/settings", check: { object($0)["success"] as? Bool == true }, refusedStatus: .ok),
+        .init(
+            method: .get, operation: "whatsapp_business_encryption", upstream: "GET /v23.0/1001/whatsapp_business_encryption",
+            check: { object($0)["data"] as? [Any] != nil }),
+        .init(
+            method: .post, operation: "whatsapp_business_encryption", body: #"{"business_public_key": "\#(TestKeys.rsa2048JSON)"}"#,
+            upstream: "POST /v23.0/1001/whatsapp_business_encryption", check: { object($0)["success"] as? Bool == true }),
+        .init(
             method: .get, operation: "templates", upstream: "GET /v23.0/2001/message_templates", calls: 2,
             check: { (object($0)["total"] as? Int ?? 0) >= 2 && object($0)["templates"] is [Any] }),
         .init(
@@ -155,6 +167,12 @@ struct AccountOperationsTests {
                 "category: must be MARKETING, UTILITY or AUTHENTICATION"
             ),
             ("removeTemplate", #"{}"#, "name: is required"),
+            ("callingSettings", #"{"calling": {"status": "on"}}"#, "calling.status: must be one of ENABLED, DISABLED"),
+            ("initiateCall", #"{"action": "connect", "to": "12020721369"}"#, "session: is required"),
+            (
+                "whatsapp_business_encryption", #"{"business_public_key": "\#(TestKeys.rsa1024JSON)"}"#,
+                "business_public_key: must be a 2048-bit RSA public key (this one has 1024 bits)"
+            ),
         ])
     func validation(operation: String, body: String, problem: String) async throws {
         let world = try await TestWorld.make(.memory)

@@ -81,6 +81,25 @@ struct GraphOperationCase: Sendable, CustomTestStringConvertible {
         .init(name: "updateConversationalAutomation", upstream: "POST /v23.0/1001/conversational_automation") {
             await succeeded($0.updateConversationalAutomation(["enable_welcome_message": true], channel: $1))
         },
+        .init(name: "phoneSettings", upstream: "GET /v23.0/1001/settings") { await succeeded($0.phoneSettings(channel: $1)) },
+        .init(name: "updatePhoneSettings", upstream: "POST /v23.0/1001/settings") {
+            await succeeded($0.updatePhoneSettings(["calling": ["status": "ENABLED"]], channel: $1))
+        },
+        .init(name: "callAction", upstream: "POST /v23.0/1001/calls") {
+            // The simulator refuses a call while calling is disabled: a Meta answer that decodes is what is tested here.
+            if case .failure(.refused(_, let error)) = await $0.callAction(
+                ["messaging_product": "whatsapp", "action": "terminate", "call_id": "wacid.X"], channel: $1)
+            {
+                return error.code == 138006
+            }
+            return false
+        },
+        .init(name: "businessEncryption", upstream: "GET /v23.0/1001/whatsapp_business_encryption") {
+            await succeeded($0.businessEncryption(channel: $1))
+        },
+        .init(name: "setBusinessPublicKey", upstream: "POST /v23.0/1001/whatsapp_business_encryption") {
+            await succeeded($0.setBusinessPublicKey(TestKeys.rsa2048, channel: $1))
+        },
         .init(name: "messageTemplates", upstream: "GET /v23.0/2001/message_templates") {
             await succeeded($0.messageTemplates(fields: TemplateController.fields, channel: $1))
         },

@@ -55,6 +55,11 @@ struct FakeGraphAPI: GraphAPI {
     var onBlockedUsers: @Sendable () -> Result<[CloudBlockedUser], CloudCallFailure> = unexpected("blockedUsers")
     var onUpdateConversationalAutomation: @Sendable (CloudJSON) -> Result<CloudSuccess, CloudCallFailure> =
         unexpected("updateConversationalAutomation")
+    var onPhoneSettings: @Sendable () -> Result<CloudJSON, CloudCallFailure> = unexpected("phoneSettings")
+    var onUpdatePhoneSettings: @Sendable (CloudJSON) -> Result<CloudSuccess, CloudCallFailure> = unexpected("updatePhoneSettings")
+    var onCallAction: @Sendable (CloudJSON) -> Result<CloudJSON, CloudCallFailure> = unexpected("callAction")
+    var onBusinessEncryption: @Sendable () -> Result<CloudJSON, CloudCallFailure> = unexpected("businessEncryption")
+    var onSetBusinessPublicKey: @Sendable (String) -> Result<CloudSuccess, CloudCallFailure> = unexpected("setBusinessPublicKey")
     var onMessageTemplates: @Sendable () -> Result<[CloudJSON], CloudCallFailure> = unexpected("messageTemplates")
     var onBusinessAccount: @Sendable () -> Result<CloudBusinessAccount, CloudCallFailure> = unexpected("businessAccount")
     var onMarketingMessagesOnboarding: @Sendable () -> Result<CloudBusinessAccount, CloudCallFailure> = unexpected("marketingMessagesOnboarding")
@@ -148,6 +153,31 @@ struct FakeGraphAPI: GraphAPI {
         return onUpdateConversationalAutomation(automation)
     }
 
+    func phoneSettings(channel: ChannelRecord) async -> Result<CloudJSON, CloudCallFailure> {
+        record("phoneSettings", channel)
+        return onPhoneSettings()
+    }
+
+    func updatePhoneSettings(_ settings: CloudJSON, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure> {
+        record("updatePhoneSettings", channel, json: settings)
+        return onUpdatePhoneSettings(settings)
+    }
+
+    func callAction(_ action: CloudJSON, channel: ChannelRecord) async -> Result<CloudJSON, CloudCallFailure> {
+        record("callAction", channel, json: action)
+        return onCallAction(action)
+    }
+
+    func businessEncryption(channel: ChannelRecord) async -> Result<CloudJSON, CloudCallFailure> {
+        record("businessEncryption", channel)
+        return onBusinessEncryption()
+    }
+
+    func setBusinessPublicKey(_ pem: String, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure> {
+        record("setBusinessPublicKey", channel, json: ["business_public_key": .string(pem)])
+        return onSetBusinessPublicKey(pem)
+    }
+
     func messageTemplates(fields: String, channel: ChannelRecord) async -> Result<[CloudJSON], CloudCallFailure> {
         record("messageTemplates", channel, json: ["fields": .string(fields)])
         return onMessageTemplates()
@@ -234,6 +264,11 @@ extension FakeGraphAPI {
         fake.onBlockedUsers = { .failure(failure) }
         fake.onUpdateConversationalAutomation = { _ in .failure(failure) }
         fake.onMessageTemplates = { .failure(failure) }
+        fake.onPhoneSettings = { .failure(failure) }
+        fake.onUpdatePhoneSettings = { _ in .failure(failure) }
+        fake.onCallAction = { _ in .failure(failure) }
+        fake.onBusinessEncryption = { .failure(failure) }
+        fake.onSetBusinessPublicKey = { _ in .failure(failure) }
         fake.onBusinessAccount = { .failure(failure) }
         fake.onCreateTemplate = { _ in .failure(failure) }
         fake.onMarketingMessagesOnboarding = { .failure(failure) }

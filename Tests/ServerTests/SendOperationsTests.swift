@@ -79,7 +79,21 @@ struct SendOperationCase: Sendable, CustomTestStringConvertible {
         .init(
             operation: "sendTemplate", valid: #"{\#(phone), "template": "hello_world", "language": "en_US", "namespace": "ns"}"#,
             cloudType: "template", invalid: #"{\#(phone), "template": "hello_world"}"#, problem: "language: is required"),
+        .init(
+            operation: "sendOrderDetails",
+            valid: #"{\#(phone), "template": "order_ready", "namespace": "ns", "language": {"code": "en"}, "referenceId": "ord-1", \#(order)}"#,
+            cloudType: "template",
+            invalid: #"{\#(phone), "template": "order_ready", "namespace": "ns", "language": {"code": "en"}, \#(order)}"#,
+            problem: "referenceId: is required"),
+        .init(
+            operation: "sendPaymentRequest",
+            valid: #"{\#(phone), "region": "IN", "body": "Your order", "referenceId": "ord-1", \#(order)}"#,
+            cloudType: "interactive", interactiveType: "order_details",
+            invalid: #"{\#(phone), "region": "US", "body": "Your order", "referenceId": "ord-1", \#(order)}"#,
+            problem: "region: must be one of IN, SG, BR"),
     ]
+
+    static let order = #""order": {"items": [{"retailer_id": "sku-1", "name": "Bread", "quantity": 2, "amount": {"value": 5000, "offset": 100}}]}"#
 
     static let card =
         #"{"header": {"type": "image", "image": {"link": "https://example.com/c.jpg"}}, "body": {"text": "Card"}, "action": {"name": "cta_url", "parameters": {"display_text": "Buy", "url": "https://example.com/buy"}}}"#

@@ -63,10 +63,12 @@ struct AccountFixture: Sendable, CustomTestStringConvertible {
 struct AccountFixtureTests {
     static let requestOperations: Set = [
         "setMe", "addTemplate", "removeTemplate", "setCommerce", "blockUser", "unblockUser", "setConversationalAutomation",
+        "updateCallingSettings", "initiateCall", "setWhatsappBusinessEncryption",
     ]
     static let replyOperations: Set = [
         "getMe", "getStatus", "listTemplates", "getCommerce", "blockedUsers", "getConversationalAutomation",
-        "getStatistics", "getExtendedStatistics", "getMmLiteStatus",
+        "getStatistics", "getExtendedStatistics", "getMmLiteStatus", "getCallingSettings", "initiateCall",
+        "getWhatsappBusinessEncryption",
     ]
 
     @Test("statistics months are mm.YYYY in plain digits")
@@ -135,6 +137,13 @@ struct AccountFixtureTests {
             return ("block_users", operation == "blockUser" ? "POST" : "DELETE", try BlockTranslation.request(fields), nil, nil)
         case "setConversationalAutomation":
             return ("conversational_automation", "POST", try AutomationTranslation.update(fields), nil, nil)
+        case "updateCallingSettings":
+            return ("settings", "POST", try CallingTranslation.settingsUpdate(fields), nil, nil)
+        case "initiateCall":
+            return ("calls", "POST", try CallingTranslation.callAction(fields), nil, nil)
+        case "setWhatsappBusinessEncryption":
+            let pem = try EncryptionTranslation.publicKey(fields)
+            return ("whatsapp_business_encryption", "POST", ["business_public_key": .string(pem)], nil, nil)
         default:
             throw FixtureError(file: operation, reason: "no request translation for this operation")
         }
@@ -179,6 +188,12 @@ struct AccountFixtureTests {
             return try encoded(BlockTranslation.blockedUsers(pages.flatMap(\.data)))
         case "getConversationalAutomation":
             return try encoded(AutomationTranslation.reply(try fixture.cloudResponse(CloudPhoneNumber.self).conversationalAutomation))
+        case "getCallingSettings":
+            return CallingTranslation.settingsReply(try fixture.cloudResponse(CloudJSON.self))
+        case "initiateCall":
+            return CallingTranslation.callReply(try fixture.cloudResponse(CloudJSON.self))
+        case "getWhatsappBusinessEncryption":
+            return EncryptionTranslation.reply(try fixture.cloudResponse(CloudJSON.self))
         case "getStatistics", "getExtendedStatistics":
             let statuses = try fixture.cloudResponse([CloudWebhookPayload.Status].self, "statuses")
             let prices = PriceTable(prices: try fixture.cloudResponse([String: Double].self, "prices"))

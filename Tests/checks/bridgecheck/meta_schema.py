@@ -28,7 +28,8 @@ messages, or a method the spec does not define on the path.
 What is checked:
   messages    "cloud" against components.schemas.Message; the member schema is picked through the discriminator on
               "type" (default "text").
-  the others  "cloud" against the operation's requestBody application/json schema (an operation without one fails:
+  the others  "cloud" against the operation's requestBody application/json schema, or for an operation that takes
+              only multipart/form-data, its schema with "cloud" as the form fields (an operation without either fails:
               "<METHOD> <endpoint> takes no JSON body"; a body the spec marks required must be there). Every
               "cloudQuery" key must be a declared query parameter of the operation (path-level and operation-level,
               $refs to components.parameters resolved; header and path parameters are not query parameters), every
@@ -69,11 +70,16 @@ ENDPOINT_PATHS = {
     "conversational_automation": "/{Version}/{Phone-Number-ID}/conversational_automation",
     "phone_number": "/{Version}/{Phone-Number-ID}",
     "waba": "/{Version}/{WABA-ID}",
+    "settings": "/{Version}/{Phone-Number-ID}/settings",
+    "calls": "/{Version}/{Phone-Number-ID}/calls",
+    "whatsapp_business_encryption": "/{Version}/{Phone-Number-ID}/whatsapp_business_encryption",
 }
 UPLOADS_ENDPOINT = "uploads"
 UPLOADS_SEGMENT = "uploads"  # the Resumable Upload API session path ends in /uploads
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON_MEDIA_TYPE = "application/json"
+# An operation that takes only form fields (the business public key): its fixture's "cloud" lists the fields.
+FORM_MEDIA_TYPE = "multipart/form-data"
 REQUEST_KEYS = ("cloud", "cloudQuery", "cloudEndpoint", "cloudMethod")  # outside send/: any of these + "operation"
 OPERATIONS_KEY = "x-check-cloud-fixtures"  # where the prepared operation schemas live in the registered doc
 
@@ -417,7 +423,8 @@ class CloudValidator:
             for method, operation in operations[path].items():
                 key = f"{endpoint}.{method}"
                 body = operation.get("requestBody")
-                json_body = ((body or {}).get("content") or {}).get(JSON_MEDIA_TYPE)
+                content = (body or {}).get("content") or {}
+                json_body = content.get(JSON_MEDIA_TYPE) or content.get(FORM_MEDIA_TYPE)
                 query = {p["name"]: p for p in operation["parameters"] if p.get("in") == "query"}
                 prepared[key] = {
                     "body": (json_body or {}).get("schema", True),
