@@ -17,7 +17,7 @@ enum MessageRules {
     static let mediaTypes: Set<String> = ["image", "audio", "video", "document", "sticker"]
     static let interactiveTypes: Set<String> = [
         "button", "list", "cta_url", "flow", "product", "product_list", "catalog_message", "location_request_message",
-        "address_message", "carousel", "call_permission_request", "voice_call",
+        "address_message", "carousel", "call_permission_request", "voice_call", "order_details",
     ]
 
     static func problem(in json: [String: Any], state: SimulatorState) -> Problem? {
@@ -114,6 +114,11 @@ enum MessageRules {
             }
         case "product_list":
             guard interactive["header"] != nil else { return missing("interactive['header']") }
+        case "order_details":
+            let parameters = action["parameters"] as? [String: Any] ?? [:]
+            guard action["name"] as? String == "review_and_pay", parameters["reference_id"] is String,
+                parameters["total_amount"] is [String: Any], parameters["order"] is [String: Any]
+            else { return missing("interactive['action']['parameters']") }
         default:
             break
         }

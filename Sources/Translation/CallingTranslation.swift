@@ -12,7 +12,7 @@ public enum CallingTranslation {
     ]
     /// What `GET` answers but Meta does not take back; a client that posts a read object back loses nothing.
     static let readOnly: Set = ["restrictions", "ip_addresses", "call_icons"]
-    /// The call actions and whether each needs `to` (a new call) or `call_id` (a call under way).
+    /// The call actions: `connect` starts a call to `to`; the others act on the call `call_id`.
     static let actions = ["connect", "pre_accept", "accept", "reject", "terminate"]
 
     /// `GET`: 1MSG's `{calling: {…}}` from Meta's settings (the storage and encryption settings stay out).
@@ -20,13 +20,16 @@ public enum CallingTranslation {
         ["calling": settings["calling"] ?? [:]]
     }
 
-    /// `POST`: Meta's `{calling: {…}}` from 1MSG's `{calling: {…}}` or the same settings at the top level.
-    /// Values are matched without letter case and sent in Meta's upper case; read-only members are dropped.
+    /// `POST`: Meta's `{calling: {…}}` from 1MSG's `{calling: {…}}`, or from the same settings at the top level (where
+    /// other names are ignored, as every 1MSG operation ignores fields it does not know). Inside `calling` an unknown
+    /// name is a 400. Values are matched without letter case and sent in Meta's upper case; the read-only members a
+    /// `GET` answers are dropped, so a client may post back what it read.
     public static func settingsUpdate(_ fields: RequestFields) throws(ValidationError) -> CloudJSON {
         var reader = FieldReader(fields)
         let nested = reader.object(reader.structure("calling"), at: "calling")
         let prefix = nested == nil ? "" : "calling."
-        let given = nested ?? fields.values.filter { $0.key != "token" }
+        let known = Set(settings.map(\.name))
+        let given = nested ?? fields.values.filter { known.contains($0.key) }
         var calling: [String: CloudJSON] = [:]
         for (name, value) in given.sorted(by: { $0.key < $1.key }) where !readOnly.contains(name) {
             guard let setting = settings.first(where: { $0.name == name }) else {
@@ -58,30 +61,25 @@ public enum CallingTranslation {
         }
         let action = reader.choice(fields["action"], at: "action", required: true, from: actions)
         let isNewCall = action == "connect"
-        var to: String?
-        var callID: String?
-        if isNewCall {
-            to = reader.phoneText(fields["to"], at: "to", required: true)
-            if let digits = to, digits.wholeMatch(of: /[0-9]{7,15}/) == nil {
-                reader.report("to", "must be the user's number of 7 to 15 digits, country code first (got \"\(digits)\")")
-            }
-        } else if action != nil {
-            callID = reader.text(fields["call_id"], at: "call_id", required: true, maxLength: 256)
+        // Every field given is checked, also where the action does not use it; only what the action needs is sent.
+        let to = reader.phoneText(fields["to"], at: "to", required: isNewCall)
+        if let digits = to, digits.wholeMatch(of: /[0-9]{7,15}/) == nil {
+            reader.report("to", "must be the user's number of 7 to 15 digits, country code first (got \"\(digits)\")")
         }
+        let callID = reader.text(fields["call_id"], at: "call_id", required: action != nil && !isNewCall, maxLength: 256)
+        let needsSession = action.map { ["connect", "pre_accept", "accept"].contains($0) } ?? false
         var session: CloudJSON?
-        if let action, ["connect", "pre_accept", "accept"].contains(action) {
+        if let given = reader.object(reader.structure("session"), at: "session", required: needsSession) {
             let expected = isNewCall ? "offer" : "answer"
-            if let given = reader.object(reader.structure("session"), at: "session", required: true) {
-                let type = reader.choice(given["sdp_type"], at: "session.sdp_type", required: true, from: [expected])
-                let sdp = reader.text(given["sdp"], at: "session.sdp", required: true)
-                session = .members(["sdp_type": .text(type), "sdp": .text(sdp)])
-            }
+            let type = reader.choice(given["sdp_type"], at: "session.sdp_type", required: true, from: needsSession ? [expected] : ["offer", "answer"])
+            let sdp = reader.text(given["sdp"], at: "session.sdp", required: true)
+            session = .members(["sdp_type": .text(type), "sdp": .text(sdp)])
         }
         let callback = reader.text("biz_opaque_callback_data", maxLength: 512)
         try reader.throwIfProblems()
         return .members([
-            "messaging_product": "whatsapp", "to": .text(to), "call_id": .text(callID), "action": .text(action),
-            "session": session, "biz_opaque_callback_data": .text(callback),
+            "messaging_product": "whatsapp", "to": isNewCall ? .text(to) : nil, "call_id": isNewCall ? nil : .text(callID),
+            "action": .text(action), "session": needsSession ? session : nil, "biz_opaque_callback_data": .text(callback),
         ])
     }
 

@@ -25,7 +25,10 @@ enum OrderTranslation {
         let components: [CloudJSON] = if case .array(let items)? = template["components"] { items } else { [] }
         let hasOrderButton = components.contains { $0["sub_type"]?.text == "order_details" }
         var button: CloudJSON?
-        if !hasOrderButton {
+        let orderFields = ["order", "referenceId", "reference_id", "currency", "paymentSettings", "payment_settings", "type"]
+        if hasOrderButton, let given = orderFields.first(where: { fields[$0] != nil }) {
+            reader.report(given, "cannot be given with an order_details button in params: give the order one way")
+        } else if !hasOrderButton {
             let parameters = orderDetails(&reader, in: fields.values, currency: "INR")
             button = parameters.map { details in
                 [

@@ -22,6 +22,23 @@ SUITE = Path(__file__).resolve().parent.parent
 DRIVER = Path(__file__).resolve().parent / "sdk_driver.py"
 VENVS = REPO_ROOT / ".build" / "sdk-venvs"
 PHONE = "12020721369"
+# A 2048-bit RSA public key (made with openssl) for POST /whatsapp_business_encryption.
+BUSINESS_PUBLIC_KEY = """-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsRYC+ZHuFJrq04JadliA
+ZSastCZ7SbdZ6nyLciptnOzXPhIhQ4UotZkENdDoswwnCRv/ZFAXsedbu0udeKUO
+aey4OV8gu+9o4TKEqAfDP/aIBaQ3StEWhrkIYwjWekk3UIYKn/c+oOVlps58hIMV
+WBM8yN9dyslOQBtbLAa7ehwDRW/5FM+P/3CzYH3+W0CcafHIsjmPQCbl2shW/TRX
+xnFR1pm/pAkDg8qQMPq7Ph+ShOpAhMMCWpKVPQyUknW4Pseeq+bbubLa0PBHaIGw
+80S3ZSKoQ7tCvrT3FhUwfQWJYgxw4qHoUhw4wtmkcH3R7M4d5qdLBdYRqJ6VvbZW
+bQIDAQAB
+-----END PUBLIC KEY-----
+"""
+# An order for sendOrderDetails and sendPaymentRequest: 2 × 150.00 + 1 × 90.00, tax 19.50.
+ORDER = {"status": "pending", "items": [
+    {"retailer_id": "sku-bread", "name": "Bread", "quantity": 2, "amount": {"value": 15000, "offset": 100}},
+    {"retailer_id": "sku-jam", "name": "Jam", "quantity": 1, "amount": {"value": 9000, "offset": 100}}],
+    "subtotal": {"value": 39000, "offset": 100}, "tax": {"value": 1950, "offset": 100}}
+SDP_OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
 
 VERTICAL_LABELS = {
     "Automotive", "Beauty, Spa and Salon", "Clothing and Apparel", "Education", "Entertainment",
@@ -49,15 +66,14 @@ OPERATIONS = [
     "GET commerce", "POST commerce", "blockUser", "blockedUsers", "unblockUser", "POST conversationalAutomation",
     "GET conversationalAutomation", "statistics", "extendedStatistics", "outputIP", "mmLiteStatus", "GET messages", "hookInfo",
     "GET settings", "POST settings", "GET webhook", "POST webhook",
+    "sendOrderDetails", "sendPaymentRequest", "POST callingSettings", "GET callingSettings", "initiateCall",
+    "POST whatsapp_business_encryption", "GET whatsapp_business_encryption",
 ]
 SEND_OPERATIONS = {op for op in OPERATIONS if op.startswith("send")}
 
 # SDK operations the bridge does not serve: SDK method → (HTTP method, path) probed on the wire for the record.
 NOT_SERVED = {
     "one-msg-sdk": {
-        "get_calling_settings": ("GET", "/callingSettings"),
-        "update_calling_settings": ("POST", "/callingSettings"),
-        "initiate_call": ("POST", "/initiateCall"),
         "list_flows": ("GET", "/flows"),
         "create_flows": ("POST", "/flows"),
         "get_flows_flow_id": ("GET", "/flows/1"),
@@ -74,10 +90,6 @@ NOT_SERVED = {
         "delete_groups_group_id": ("DELETE", "/groups/1"),
         "get_groups_group_id_invitelink": ("GET", "/groups/1/inviteLink"),
         "create_groups_group_id_invitelink": ("POST", "/groups/1/inviteLink"),
-        "get_whatsapp_business_encryption": ("GET", "/whatsapp_business_encryption"),
-        "set_whatsapp_business_encryption": ("POST", "/whatsapp_business_encryption"),
-        "send_order_details": ("POST", "/sendOrderDetails"),
-        "send_payment_request": ("POST", "/sendPaymentRequest"),
     },
     "one-msg-waba-sdk": {},
 }
@@ -239,6 +251,20 @@ def requests_for(sdk: str, ctx: dict) -> dict:
     add("POST settings", "POST", "/settings", body={"webhookUrl": ctx["sink_url"]})
     add("GET webhook", "GET", "/webhook")
     add("POST webhook", "POST", "/webhook", body={"webhookUrl": ctx["sink_url"]})
+    if new:
+        add("sendOrderDetails", "POST", "/sendOrderDetails", body={
+            "phone": PHONE, "template": "order_update", "namespace": "any", "language": {"code": "en_US"},
+            "referenceId": f"sdkcheck-{tag}-1", "currency": "INR", "order": ORDER,
+            "paymentSettings": {"type": "payment_gateway", "payment_gateway": {"type": "razorpay", "configuration_name": "shop"}}})
+        add("sendPaymentRequest", "POST", "/sendPaymentRequest", body={
+            "phone": PHONE, "region": "IN", "body": "Your order is ready to pay",
+            "action": {"name": "review_and_pay", "parameters": {"reference_id": f"sdkcheck-{tag}-2", "order": ORDER}}})
+        add("POST callingSettings", "POST", "/callingSettings", body={"calling": {"status": "ENABLED", "call_icon_visibility": "DEFAULT"}})
+        add("GET callingSettings", "GET", "/callingSettings")
+        add("initiateCall", "POST", "/initiateCall", body={
+            "messaging_product": "whatsapp", "action": "connect", "to": PHONE, "session": {"sdp_type": "offer", "sdp": SDP_OFFER}})
+        add("POST whatsapp_business_encryption", "POST", "/whatsapp_business_encryption", body={"business_public_key": BUSINESS_PUBLIC_KEY})
+        add("GET whatsapp_business_encryption", "GET", "/whatsapp_business_encryption")
     return req
 
 
@@ -291,7 +317,7 @@ def check(op: str, d, spec: dict, ctx: dict):
                 need(isinstance(item, dict) and isinstance(item.get("id"), str), f"item without a string id: {item!r}")
                 need(isinstance(item.get("is_cart_enabled"), bool) and isinstance(item.get("is_catalog_visible"), bool),
                      f"item flags are not booleans: {item!r}")
-        elif op in ("POST commerce", "POST conversationalAutomation"):
+        elif op in ("POST commerce", "POST conversationalAutomation", "POST callingSettings", "POST whatsapp_business_encryption"):
             need(d.get("success") is True, f"success is {d.get('success')!r}")
         elif op == "blockedUsers":
             need(isinstance(d.get("blockedUsers"), list), f"blockedUsers is {d.get('blockedUsers')!r}")
@@ -312,6 +338,14 @@ def check(op: str, d, spec: dict, ctx: dict):
         elif op == "mmLiteStatus":
             need(d.get("available") is True and d.get("status") == "ONBOARDED" and isinstance(d.get("message"), str),
                  f"mmLiteStatus is {d!r}"[:200])
+        elif op == "GET callingSettings":
+            need((d.get("calling") or {}).get("status") == "ENABLED", f"calling is {d.get('calling')!r} (enabled just before)")
+        elif op == "initiateCall":
+            calls = d.get("calls") or []
+            need(d.get("success") is True and calls and str(calls[0].get("id", "")).startswith("wacid."), f"initiateCall answered {d!r}"[:200])
+        elif op == "GET whatsapp_business_encryption":
+            need(d.get("business_public_key") == BUSINESS_PUBLIC_KEY, f"business_public_key is {d.get('business_public_key')!r}"[:200])
+            need(d.get("business_public_key_signature_status") in ("VALID", "MISMATCH"), f"status is {d.get('business_public_key_signature_status')!r}")
         elif op == "GET messages":
             need(isinstance(d.get("messages"), list), f"messages is {d.get('messages')!r}"[:200])
         elif op == "hookInfo":

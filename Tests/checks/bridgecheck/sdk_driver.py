@@ -22,6 +22,8 @@ SDK_OPERATIONS = {
         "deleteMedia", "GET me", "POST me", "GET status", "GET templates", "addTemplate", "removeTemplate",
         "GET commerce", "POST commerce", "blockUser", "blockedUsers", "unblockUser", "POST conversationalAutomation",
         "GET conversationalAutomation", "mmLiteStatus", "GET messages", "GET webhook", "POST webhook",
+        "sendOrderDetails", "sendPaymentRequest", "POST callingSettings", "GET callingSettings", "initiateCall",
+        "POST whatsapp_business_encryption", "GET whatsapp_business_encryption",
     ),
 }
 
@@ -148,6 +150,7 @@ def main():
         record(client)
         messaging, profile, channel = n.MessagingApi(client), n.ProfileApi(client), n.ChannelApi(client)
         catalog, templates, users, webhooks = n.CatalogApi(client), n.TemplatesApi(client), n.UsersApi(client), n.WebhooksApi(client)
+        calling, flows = n.CallingApi(client), n.FlowsApi(client)
         J = lambda op: REQ[op]["json"]
         Q = lambda op: REQ[op]["query"]
 
@@ -225,6 +228,17 @@ def main():
             "GET messages": lambda: messaging.list_messages(TOKEN, **T),
             "GET webhook": lambda: webhooks.get_webhook(TOKEN, **T),
             "POST webhook": lambda: webhooks.set_webhook(TOKEN, n.GetWebhook200Response.from_dict(J("POST webhook")), **T),
+            "sendOrderDetails": lambda: messaging.send_order_details(
+                TOKEN, n.SendOrderDetailsRequest.from_dict(with_int_phone(J("sendOrderDetails"))), **T),
+            "sendPaymentRequest": lambda: messaging.send_payment_request(
+                TOKEN, n.SendPaymentRequestRequest.from_dict(with_int_phone(J("sendPaymentRequest"))), **T),
+            "POST callingSettings": lambda: calling.update_calling_settings(
+                TOKEN, n.CallingSettings.from_dict(J("POST callingSettings")), **T),
+            "GET callingSettings": lambda: calling.get_calling_settings(TOKEN, **T),
+            "initiateCall": lambda: calling.initiate_call(TOKEN, n.InitiateCallRequest.from_dict(J("initiateCall")), **T),
+            "POST whatsapp_business_encryption": lambda: flows.set_whatsapp_business_encryption(
+                TOKEN, n.SetWhatsappBusinessEncryptionRequest.from_dict(J("POST whatsapp_business_encryption")), **T),
+            "GET whatsapp_business_encryption": lambda: flows.get_whatsapp_business_encryption(TOKEN, **T),
         }
 
     def demo(expression):
