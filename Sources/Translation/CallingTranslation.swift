@@ -70,8 +70,8 @@ public enum CallingTranslation {
         let needsSession = action.map { ["connect", "pre_accept", "accept"].contains($0) } ?? false
         var session: CloudJSON?
         if let given = reader.object(reader.structure("session"), at: "session", required: needsSession) {
-            let expected = isNewCall ? "offer" : "answer"
-            let type = reader.choice(given["sdp_type"], at: "session.sdp_type", required: true, from: needsSession ? [expected] : ["offer", "answer"])
+            let allowed = needsSession ? [isNewCall ? "offer" : "answer"] : ["offer", "answer"]
+            let type = reader.choice(given["sdp_type"], at: "session.sdp_type", required: true, from: allowed)
             let sdp = reader.text(given["sdp"], at: "session.sdp", required: true)
             session = .members(["sdp_type": .text(type), "sdp": .text(sdp)])
         }
