@@ -84,7 +84,7 @@ public struct InboundMessageCommit: Sendable, Hashable {
     /// Its `messages` event; `nil` when nothing is pushed.
     public var event: QueuedEvent?
     /// The message brings the content of a history `media_placeholder` with the same wamid: it replaces the
-    /// placeholder's type, body and event, keeping its number (a known wamid of any other type stays as it is).
+    /// placeholder, keeping its number (a known wamid of any other type stays as it is).
     public var fillsPlaceholder: Bool
 
     /// A message and its event.

@@ -91,12 +91,15 @@ struct BusinessContactRow: FetchableRecord, PersistableRecord {
 }
 
 extension MessageRow {
-    /// Gives a history `media_placeholder` its content; `false` when the channel has no placeholder with this wamid.
+    /// Replaces a history `media_placeholder` with the message that brings its content, keeping its number; `false`
+    /// when the channel has no placeholder with this wamid.
     static func fillPlaceholder(with message: StoredMessage, db: Database) throws -> Bool {
         try db.execute(
             literal: """
                 UPDATE \(self) SET \(Columns.type) = \(message.type), \(Columns.body) = \(message.body),
-                    \(Columns.quotedMsgID) = \(message.quotedMsgID), \(Columns.event) = \(message.event.map { Data($0) })
+                    \(Columns.quotedMsgID) = \(message.quotedMsgID), \(Columns.event) = \(message.event.map { Data($0) }),
+                    \(Columns.chatID) = \(message.chatID), \(Columns.fromMe) = \(message.fromMe), \(Columns.time) = \(message.time.timeIntervalSince1970),
+                    \(Columns.bsuid) = \(message.businessScopedUserID)
                 WHERE \(Columns.channelID) = \(message.channelID) AND \(Columns.id) = \(message.id) AND \(Columns.type) = 'media_placeholder'
                 """)
         return db.changesCount > 0

@@ -30,7 +30,8 @@ struct CoexistencePolicyTests {
     }
 
     static func body(_ event: QueuedEvent?) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(try #require(event).body)) as? [String: Any])
+        let event = try #require(event)
+        return try #require(try JSONSerialization.jsonObject(with: Data(event.body)) as? [String: Any])
     }
 
     @Test(

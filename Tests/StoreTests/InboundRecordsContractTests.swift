@@ -125,5 +125,6 @@ struct InboundRecordsContractTests {
         #expect(history.map(\.message.type) == ["image", "chat", "media_placeholder"])
         #expect(history.map(\.message.body) == ["https://bridge/media/1", "hello", "Media message"])
         #expect(history.first?.message.event == Array(#"{"type":"image"}"#.utf8))
+        #expect(history.first == HistoryEntry(messageNumber: 1, message: stored("wamid.P", type: "image", body: "https://bridge/media/1")))
     }
 }
