@@ -24,6 +24,17 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
             self.id = id
             self.changes = changes
         }
+
+        enum CodingKeys: String, CodingKey {
+            case id, changes
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            id = container.decodeLenientString(forKey: .id) ?? ""
+            // A change without a `field` must not make the whole delivery unreadable (Meta would retry it for days).
+            changes = container.decodeLossyArray(Change.self, forKey: .changes) ?? []
+        }
     }
 
     /// One change: `field` names what changed (`messages`, `smb_message_echoes`, …).
@@ -51,6 +62,17 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
         public var statuses: [Status]?
         /// Errors about the change as a whole.
         public var errors: [StatusError]?
+        /// Group lifecycle, participant and settings events (fields `group_lifecycle_update`, `group_participants_update`,
+        /// `group_settings_update`).
+        public var groups: [GroupEvent]?
+        /// Call connect and terminate events (field `calls`; its call statuses come in `statuses`).
+        public var calls: [Call]?
+        /// Older chats of a Business App number (field `history`).
+        public var history: [HistoryChunk]?
+        /// Contacts added to or removed from the Business App (field `smb_app_state_sync`).
+        public var stateSync: [StateSyncItem]?
+        /// Users whose business-scoped id changed (field `user_id_update`).
+        public var userIDUpdates: [UserIDUpdate]?
 
         public init(
             metadata: Metadata,
@@ -58,7 +80,12 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
             messages: [InboundMessage]? = nil,
             messageEchoes: [InboundMessage]? = nil,
             statuses: [Status]? = nil,
-            errors: [StatusError]? = nil
+            errors: [StatusError]? = nil,
+            groups: [GroupEvent]? = nil,
+            calls: [Call]? = nil,
+            history: [HistoryChunk]? = nil,
+            stateSync: [StateSyncItem]? = nil,
+            userIDUpdates: [UserIDUpdate]? = nil
         ) {
             self.messagingProduct = "whatsapp"
             self.metadata = metadata
@@ -67,16 +94,24 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
             self.messageEchoes = messageEchoes
             self.statuses = statuses
             self.errors = errors
+            self.groups = groups
+            self.calls = calls
+            self.history = history
+            self.stateSync = stateSync
+            self.userIDUpdates = userIDUpdates
         }
 
         enum CodingKeys: String, CodingKey {
             case messagingProduct = "messaging_product"
             case messageEchoes = "message_echoes"
-            case metadata, contacts, messages, statuses, errors
+            case stateSync = "state_sync"
+            case userIDUpdates = "user_id_update"
+            case metadata, contacts, messages, statuses, errors, groups, calls, history
         }
 
         public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
+            // A value that is not an object (a field the bridge does not know) reads as an empty value.
+            guard let container = try? decoder.container(keyedBy: CodingKeys.self) else { return }
             messagingProduct = try? container.decodeIfPresent(String.self, forKey: .messagingProduct)
             metadata = try? container.decodeIfPresent(Metadata.self, forKey: .metadata)
             contacts = container.decodeLossyArray(Contact.self, forKey: .contacts)
@@ -84,6 +119,11 @@ public struct CloudWebhookPayload: Codable, Sendable, Hashable {
             messageEchoes = container.decodeLossyArray(InboundMessage.self, forKey: .messageEchoes)
             statuses = container.decodeLossyArray(Status.self, forKey: .statuses)
             errors = container.decodeLossyArray(StatusError.self, forKey: .errors)
+            groups = container.decodeLossyArray(GroupEvent.self, forKey: .groups)
+            calls = container.decodeLossyArray(Call.self, forKey: .calls)
+            history = container.decodeLossyArray(HistoryChunk.self, forKey: .history)
+            stateSync = container.decodeLossyArray(StateSyncItem.self, forKey: .stateSync)
+            userIDUpdates = container.decodeLossyArray(UserIDUpdate.self, forKey: .userIDUpdates)
         }
     }
 

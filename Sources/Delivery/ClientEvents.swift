@@ -61,7 +61,10 @@ public enum ClientEvents {
         mediaURL: (ChannelRecord, InboundMedia) -> String
     ) throws -> InboundCommit {
         var commit = InboundCommit(payload: raw, receivedAt: receivedAt)
-        let withRaw = channels.values.contains { $0.settings.rawHooks }
+        // Meta's changes as sent are needed for raw hooks and for the events pushed as Meta sent them.
+        let withRaw =
+            channels.values.contains { $0.settings.rawHooks }
+            || payload.entry.flatMap(\.changes).contains { passthroughFields.contains($0.field) }
         for (entryID, change, rawChange) in changes(of: payload, raw: withRaw ? raw : nil) {
             guard let phoneNumberID = change.value.metadata?.phoneNumberID else { continue }
             guard let channel = channels[phoneNumberID] else {
@@ -74,7 +77,12 @@ public enum ClientEvents {
             if let rawChange, let event = try queuedRaw(rawChange, entryID: entryID, chatID: chatID ?? "", channel: channel) {
                 commit.rawEvents.append(event)
             }
+            if let rawValue = rawChange?["value"] {
+                commit.keyedEvents += try keyedEvents(field: change.field, value: rawValue, channel: channel)
+            }
             commit.identities += identities(in: change.value, channelID: channel.id)
+            commit.userIDChanges += userIDChanges(in: change.value, channelID: channel.id)
+            commit.businessContacts += businessContacts(in: change.value, channelID: channel.id)
             let events = InboundTranslation.events(from: change.value, field: change.field) { mediaURL(channel, $0) }
             for message in events.messages {
                 commit.messages.append(
@@ -86,6 +94,7 @@ public enum ClientEvents {
                             event: Array(try encoder.encode(message)), businessScopedUserID: message.authorBsuid),
                         event: try queued(message, channel: channel)))
             }
+            commit.messages += try events.history.map { try historyCommit($0, channel: channel) }
             guard change.field == "messages" else { continue }
             for (status, ack) in zip(change.value.statuses ?? [], events.acks) {
                 commit.statuses.append(
@@ -123,7 +132,9 @@ public enum ClientEvents {
             let rawChanges: [CloudJSON] =
                 if entryIndex < rawEntries.count, case .array(let changes)? = rawEntries[entryIndex]["changes"] { changes } else { [] }
             return entry.changes.enumerated().map { changeIndex, change in
-                (entry.id, change, changeIndex < rawChanges.count ? rawChanges[changeIndex] : nil)
+                // A change dropped while decoding shifts the rest: a raw change is used only when its field matches.
+                let rawChange = changeIndex < rawChanges.count ? rawChanges[changeIndex] : nil
+                return (entry.id, change, rawChange?["field"]?.text == change.field ? rawChange : nil)
             }
         }
     }

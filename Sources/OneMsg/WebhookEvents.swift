@@ -102,6 +102,9 @@ public struct AckEvent: Codable, Sendable, Hashable {
     public var errorDetails: String?
     /// `true` for a message sent through Marketing Messages (formerly MM Lite); absent otherwise.
     public var mmLite: Bool?
+    /// Group sends only: the participant the status is about (`<number>@c.us`, or `<BSUID>@lid`); `chatId` is then
+    /// the group's `<group id>@g.us`.
+    public var participant: String?
 
     public init(
         id: String,
@@ -114,7 +117,8 @@ public struct AckEvent: Codable, Sendable, Hashable {
         errorDetails: String? = nil,
         bsuid: String? = nil,
         userName: String? = nil,
-        mmLite: Bool? = nil
+        mmLite: Bool? = nil,
+        participant: String? = nil
     ) {
         self.id = id
         self.chatId = chatId
@@ -127,6 +131,7 @@ public struct AckEvent: Codable, Sendable, Hashable {
         self.bsuid = bsuid
         self.userName = userName
         self.mmLite = mmLite
+        self.participant = participant
     }
 }
 

@@ -67,6 +67,9 @@ public enum CloudSimulator {
         router.post("sandbox/inbound") { request, _ in
             try await injectInbound(request: request, state: state, poster: poster)
         }
+        router.post("sandbox/change") { request, _ in
+            try await injectChange(request: request, state: state, poster: poster)
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "cloud-api-simulator"),
@@ -352,13 +355,19 @@ final class StatusWebhookPoster: Service {
     /// Posts a webhook payload signed with the number's app secret; returns the HTTP status (0 on failure).
     @discardableResult
     func post(_ payload: CloudWebhookPayload, signedFor number: SimulatedNumber) async -> Int {
+        guard let body = try? JSONEncoder().encode(payload) else { return 0 }
+        return await post(body: Array(body), signedFor: number)
+    }
+
+    /// Posts a webhook body, byte for byte, signed with the number's app secret; returns the HTTP status (0 on failure).
+    @discardableResult
+    func post(body: [UInt8], signedFor number: SimulatedNumber) async -> Int {
         guard let url = state.webhookURL else { return 0 }
         do {
-            let body = try JSONEncoder().encode(payload)
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "X-Hub-Signature-256", value: WebhookSignature.header(for: Array(body), appSecret: number.appSecret))
+            request.headers.add(name: "X-Hub-Signature-256", value: WebhookSignature.header(for: body, appSecret: number.appSecret))
             request.body = .bytes(ByteBuffer(bytes: body))
             let response = try await httpClient.execute(request, timeout: .seconds(10))
             _ = try await response.body.collect(upTo: 1024 * 1024)

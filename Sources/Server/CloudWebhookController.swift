@@ -78,6 +78,7 @@ struct CloudWebhookController: Sendable {
         }
         if result.queuedDeliveries > 0 { signal.notify() }
         metrics.recordInboundEvents(result)
+        recordChanges(of: payload, logger: context.logger)
         await learnDisplayNumbers(payload: payload, channels: routed, logger: context.logger)
         if !unknownIDs.isEmpty {
             context.logger.warning("webhook for unknown phone number ids", metadata: ["count": "\(unknownIDs.count)"])
@@ -86,12 +87,23 @@ struct CloudWebhookController: Sendable {
         context.logger.info(
             "webhook committed",
             metadata: [
-                "messages": "\(result.newMessages)", "statuses": "\(result.newStatuses)",
-                "duplicates": "\(result.duplicateMessages + result.duplicateStatuses)",
+                "messages": "\(result.newMessages)", "statuses": "\(result.newStatuses)", "events": "\(result.newKeyedEvents)",
+                "duplicates": "\(result.duplicateMessages + result.duplicateStatuses + result.duplicateKeyedEvents)",
                 "queued": "\(result.queuedDeliveries)",
             ])
         metrics.recordInboundWebhook(result: "accepted")
         return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+    }
+
+    /// Counts every change by field; one the bridge does not act on is logged (at debug: Meta sends many) and answered
+    /// 200 like the rest, since Meta retries anything else for days.
+    private func recordChanges(of payload: CloudWebhookPayload, logger: Logger) {
+        for change in payload.entry.flatMap(\.changes) {
+            metrics.recordMetaChange(field: change.field)
+            if !ClientEvents.handledFields.contains(change.field) {
+                logger.debug("webhook change ignored", metadata: ["field": "\(change.field)"])
+            }
+        }
     }
 
     /// Keeps each channel's display number (the `author` of echoes) as Meta reports it.

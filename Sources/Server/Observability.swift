@@ -1,3 +1,4 @@
+import Delivery
 import Hummingbird
 import Logging
 import Prometheus
@@ -54,6 +55,24 @@ struct BridgeMetrics: Sendable {
             descriptor: .init(metricName: "bridge_meta_events", unitName: "total", helpText: "Meta messages and statuses received, by outcome"),
             labels: [("outcome", "duplicate")]
         ).increment(by: Int64(result.duplicateMessages + result.duplicateStatuses))
+    }
+
+    /// Meta's webhook fields the bridge names in the `field` label; any other name counts as `other`, so the label
+    /// stays bounded whatever Meta sends.
+    static let knownMetaFields: Set<String> = ClientEvents.handledFields.union([
+        "account_alerts", "account_review_update", "account_update", "automatic_events", "business_capability_update",
+        "flows", "message_template_components_update", "message_template_quality_update", "message_template_status_update",
+        "partner_solutions", "payment_configuration_update", "phone_number_name_update", "phone_number_quality_update",
+        "security", "template_category_update", "user_preferences",
+    ])
+
+    /// Counts one change of a Meta delivery by its field and whether the bridge acts on it (`handled`) or not (`ignored`).
+    func recordMetaChange(field: String) {
+        let handled = ClientEvents.handledFields.contains(field)
+        registry.makeCounter(
+            descriptor: .init(metricName: "bridge_meta_changes", unitName: "total", helpText: "Meta webhook changes by field and outcome"),
+            labels: [("field", Self.knownMetaFields.contains(field) ? field : "other"), ("outcome", handled ? "handled" : "ignored")]
+        ).increment()
     }
 
     /// Counts delivery attempts' results (`delivered`, `retried`, `dead_lettered`).

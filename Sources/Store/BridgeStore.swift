@@ -50,13 +50,19 @@ public protocol BridgeStore: Sendable {
     // MARK: Inbound
 
     /// Commits a raw Meta webhook body, its messages, statuses and the events they produce, in one
-    /// transaction. Messages already known by wamid and statuses known by (wamid, status) are dropped.
+    /// transaction. Messages already known by wamid (unless they fill a history `media_placeholder`), statuses
+    /// known by (wamid, status) and keyed events known by (channel, key) are dropped; identities follow
+    /// ``InboundCommit/userIDChanges``.
     @discardableResult
     func commitInbound(_ commit: InboundCommit) async throws -> InboundCommitResult
 
     /// The business-scoped user id a username of the channel's customers stands for, as webhooks last showed it
     /// (``InboundCommit/identities``); `nil` for a username no webhook has shown.
     func businessScopedUserID(username: String, channelID: String) async throws -> String?
+
+    /// A contact of the channel's Business App address book by number (digits), as `smb_app_state_sync` last
+    /// reported it (``InboundCommit/businessContacts``); `nil` when unknown or removed.
+    func businessContact(phone: String, channelID: String) async throws -> BusinessContact?
 
     /// Meta's status objects of a channel's messages received in `[start, end)`, for its statistics.
     func statuses(channelID: String, receivedFrom start: Date, to end: Date) async throws -> [[UInt8]]

@@ -83,11 +83,15 @@ public struct InboundMessageCommit: Sendable, Hashable {
     public var message: StoredMessage
     /// Its `messages` event; `nil` when nothing is pushed.
     public var event: QueuedEvent?
+    /// The message brings the content of a history `media_placeholder` with the same wamid: it replaces the
+    /// placeholder, keeping its number (a known wamid of any other type stays as it is).
+    public var fillsPlaceholder: Bool
 
     /// A message and its event.
-    public init(message: StoredMessage, event: QueuedEvent?) {
+    public init(message: StoredMessage, event: QueuedEvent?, fillsPlaceholder: Bool = false) {
         self.message = message
         self.event = event
+        self.fillsPlaceholder = fillsPlaceholder
     }
 }
 
@@ -133,11 +137,18 @@ public struct InboundCommit: Sendable, Hashable {
     public var rawEvents: [QueuedEvent]
     /// The usernames the delivery showed with their business-scoped ids, so that sends may name a username.
     public var identities: [CustomerIdentity]
+    /// Call and group events, queued once per key and channel.
+    public var keyedEvents: [KeyedEventCommit]
+    /// Contacts added to or removed from the Business App, applied in order.
+    public var businessContacts: [BusinessContactChange]
+    /// Business-scoped ids that changed, applied after `identities`.
+    public var userIDChanges: [UserIDChange]
 
     /// A webhook delivery and what it produces.
     public init(
         payload: [UInt8], receivedAt: Date, unroutablePhoneNumberIDs: [String] = [], messages: [InboundMessageCommit] = [],
-        statuses: [StatusCommit] = [], rawEvents: [QueuedEvent] = [], identities: [CustomerIdentity] = []
+        statuses: [StatusCommit] = [], rawEvents: [QueuedEvent] = [], identities: [CustomerIdentity] = [],
+        keyedEvents: [KeyedEventCommit] = [], businessContacts: [BusinessContactChange] = [], userIDChanges: [UserIDChange] = []
     ) {
         self.payload = payload
         self.receivedAt = receivedAt
@@ -146,6 +157,9 @@ public struct InboundCommit: Sendable, Hashable {
         self.statuses = statuses
         self.rawEvents = rawEvents
         self.identities = identities
+        self.keyedEvents = keyedEvents
+        self.businessContacts = businessContacts
+        self.userIDChanges = userIDChanges
     }
 }
 
@@ -175,6 +189,10 @@ public struct InboundCommitResult: Sendable, Hashable {
     public var duplicateStatuses = 0
     /// Outbox rows written (one per event and URL).
     public var queuedDeliveries = 0
+    /// Keyed (call and group) events seen for the first time.
+    public var newKeyedEvents = 0
+    /// Keyed events dropped: their key was known.
+    public var duplicateKeyedEvents = 0
 
     /// Nothing changed yet.
     public init() {}

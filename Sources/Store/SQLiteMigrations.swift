@@ -98,6 +98,27 @@ enum SQLiteMigrations {
                     CREATE INDEX messages_bsuid ON messages (channel_id, bsuid, message_number);
                     """)
         }
+        migrator.registerMigration("v6-keyed-events-business-contacts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE inbound_event_keys (
+                        channel_id TEXT NOT NULL,
+                        key_digest TEXT NOT NULL,
+                        received_at DOUBLE NOT NULL,
+                        PRIMARY KEY (channel_id, key_digest)
+                    );
+                    CREATE TABLE business_contacts (
+                        channel_id TEXT NOT NULL,
+                        phone TEXT NOT NULL,
+                        full_name TEXT,
+                        first_name TEXT,
+                        removed INTEGER NOT NULL,
+                        changed_at DOUBLE NOT NULL,
+                        PRIMARY KEY (channel_id, phone)
+                    );
+                    CREATE INDEX customer_identities_bsuid ON customer_identities (channel_id, bsuid);
+                    """)
+        }
         return migrator
     }
 }

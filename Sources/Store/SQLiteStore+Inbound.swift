@@ -105,7 +105,8 @@ struct MessageStatusRow: FetchableRecord, PersistableRecord {
 
 extension SQLiteStore {
     /// Commits a raw Meta webhook body, its messages, statuses and the events they produce, in one
-    /// transaction. Messages already known by wamid and statuses known by (wamid, status) are dropped.
+    /// transaction. Messages already known by wamid, statuses known by (wamid, status) and keyed events known by
+    /// key are dropped.
     @discardableResult
     public func commitInbound(_ commit: InboundCommit) async throws -> InboundCommitResult {
         try await write { db in
@@ -115,6 +116,7 @@ extension SQLiteStore {
             ).insert(db)
             for item in commit.messages {
                 guard try MessageRow.insert(item.message, db: db).inserted else {
+                    if item.fillsPlaceholder, try MessageRow.fillPlaceholder(with: item.message, db: db) { continue }
                     result.duplicateMessages += 1
                     continue
                 }
@@ -139,7 +141,19 @@ extension SQLiteStore {
             for event in commit.rawEvents {
                 result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
             }
+            for keyed in commit.keyedEvents {
+                guard try InboundEventKeyRow.remember(keyed, at: commit.receivedAt, db: db) else {
+                    result.duplicateKeyedEvents += 1
+                    continue
+                }
+                result.newKeyedEvents += 1
+                if let event = keyed.event {
+                    result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
+                }
+            }
             try CustomerIdentityRow.remember(commit.identities, at: commit.receivedAt, db: db)
+            try CustomerIdentityRow.follow(commit.userIDChanges, db: db)
+            try BusinessContactRow.apply(commit.businessContacts, db: db)
             return result
         }
     }

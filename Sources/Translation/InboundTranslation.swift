@@ -19,12 +19,16 @@ public struct InboundMedia: Sendable, Hashable {
 
 /// The 1MSG events one Cloud webhook change turns into.
 public struct InboundEvents: Sendable, Hashable {
+    /// New messages: kept in the history and pushed.
     public var messages: [MessageEvent]
     public var acks: [AckEvent]
+    /// Older messages (field `history`): kept in the history, never pushed.
+    public var history: [MessageEvent]
 
-    public init(messages: [MessageEvent] = [], acks: [AckEvent] = []) {
+    public init(messages: [MessageEvent] = [], acks: [AckEvent] = [], history: [MessageEvent] = []) {
         self.messages = messages
         self.acks = acks
+        self.history = history
     }
 }
 
@@ -35,7 +39,8 @@ public struct InboundEvents: Sendable, Hashable {
 /// Cloud object in `meta`.
 public enum InboundTranslation {
     /// The events for one change. `field` is the change's `field`: `messages` gives inbound messages and
-    /// acks, `smb_message_echoes` gives the Business app's messages; other fields give nothing.
+    /// acks, `smb_message_echoes` gives the Business app's messages, `history` gives older messages for the history
+    /// only; other fields give nothing here (groups and calls: ``PassthroughTranslation``).
     /// `mediaURL` turns a Meta media id into the URL clients download it from.
     public static func events(
         from value: CloudWebhookPayload.Value,
@@ -51,6 +56,8 @@ public enum InboundTranslation {
         case "smb_message_echoes":
             return InboundEvents(
                 messages: (value.messageEchoes ?? []).map { echo($0, contacts: contacts, mediaURL: mediaURL) })
+        case "history":
+            return InboundEvents(history: history(from: value, mediaURL: mediaURL))
         default:
             return InboundEvents()
         }
@@ -64,12 +71,16 @@ public enum InboundTranslation {
         let recipient = nonEmpty(status.recipientID) ?? bsuid ?? ""
         let chatId: String
         let phone: String
-        if let group = status.groupID {
+        var participant: String?
+        if let group = nonEmpty(status.groupID) ?? (status.recipientType == "group" ? recipient : nil) {
+            // A group send has a status per participant: the group is the chat, the participant who got it is named.
             chatId = "\(group)@g.us"
-            phone = status.recipientParticipantID ?? recipient
-        } else if status.recipientType == "group" {
-            chatId = "\(recipient)@g.us"
-            phone = status.recipientParticipantID ?? recipient
+            // With `group_id`, `recipient_id` is the participant when Meta leaves `recipient_participant_id` out.
+            let member = nonEmpty(status.recipientParticipantID) ?? (recipient != group ? nonEmpty(recipient) : nil)
+            phone = member ?? recipient
+            participant = member.map { member in
+                member.allSatisfy(\.isNumber) ? "\(member)@c.us" : "\(member)@lid"
+            }
         } else {
             (chatId, phone) = userAddress(id: status.recipientID, userID: bsuid)
         }
@@ -87,7 +98,8 @@ public enum InboundTranslation {
             errorDetails: error.flatMap { nonEmpty($0.details) ?? nonEmpty($0.message) },
             bsuid: bsuid,
             userName: userName,
-            mmLite: marketingLite ? true : nil)
+            mmLite: marketingLite ? true : nil,
+            participant: participant)
     }
 
     // MARK: Messages
@@ -315,6 +327,8 @@ public enum InboundTranslation {
             return "System message" + (nonEmpty(message.system?.type).map { ": \($0)" } ?? "")
         case "request_welcome":
             return "The user opened the chat for the first time"
+        case "media_placeholder":
+            return "Media message (its content follows in a later history webhook)"
         case "unsupported":
             let kind = message.extra["unsupported"]?["type"]?.text.map { " (\($0))" } ?? ""
             return "Unsupported message\(kind)\(suffix)"

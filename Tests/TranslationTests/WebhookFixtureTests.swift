@@ -36,6 +36,16 @@ struct WebhookFixture: Sendable, CustomTestStringConvertible {
             expected: expected)
     }
 
+    /// Each change's `value` exactly as the fixture has it, in order.
+    static func rawValues(of payload: [UInt8]) throws -> [CloudJSON] {
+        let root = try JSONDecoder().decode(CloudJSON.self, from: Data(payload))
+        guard case .array(let entries)? = root["entry"] else { return [] }
+        return entries.flatMap { entry -> [CloudJSON] in
+            guard case .array(let changes)? = entry["changes"] else { return [] }
+            return changes.map { $0["value"] ?? .null }
+        }
+    }
+
     static func mediaURL(_ media: InboundMedia) -> String {
         "https://bridge.test/media/\(media.id)"
     }
@@ -46,16 +56,25 @@ struct WebhookFixtureTests {
     @Test("Meta webhook → the exact 1MSG events of every change", arguments: try WebhookFixture.all())
     func translate(fixture: WebhookFixture) throws {
         let payload = try JSONDecoder().decode(CloudWebhookPayload.self, from: Data(fixture.payload))
+        let rawValues = try WebhookFixture.rawValues(of: fixture.payload)
         var actual: [FieldValue] = []
-        for change in payload.entry.flatMap(\.changes) {
+        for (change, rawValue) in zip(payload.entry.flatMap(\.changes), rawValues) {
             let events = InboundTranslation.events(from: change.value, field: change.field, mediaURL: WebhookFixture.mediaURL)
-            actual.append(
-                .object([
-                    "phoneNumberId": change.value.metadata.map { .string($0.phoneNumberID) } ?? .null,
-                    "messages": try json(events.messages),
-                    "acks": try json(events.acks),
-                ]))
+            var result: [String: FieldValue] = [
+                "phoneNumberId": change.value.metadata.map { .string($0.phoneNumberID) } ?? .null,
+                "messages": try json(events.messages),
+                "acks": try json(events.acks),
+            ]
+            // Older messages (history only) and events pushed as Meta sent them appear only in the fixtures that have them.
+            if !events.history.isEmpty { result["history"] = try json(events.history) }
+            let pushed = PassthroughTranslation.events(field: change.field, value: rawValue)
+            if !pushed.isEmpty {
+                result["pushed"] = .array(
+                    pushed.map { .object(["type": .string($0.type), "chatId": .string($0.chatId), "value": .object($0.value)]) })
+            }
+            actual.append(.object(result))
         }
+        #expect(rawValues.count == payload.entry.flatMap(\.changes).count)
         #expect(actual.count == fixture.expected.count, "one result per change")
         for (index, (got, want)) in zip(actual, fixture.expected).enumerated() {
             #expect(got == want, "change \(index)")
