@@ -9,8 +9,9 @@ public enum Recipient: Sendable, Hashable {
     /// A user by business-scoped user id (the part before `@lid`).
     case businessScopedUser(String)
 
-    /// Parses a 1MSG chat id: `12020721369@c.us` (7 to 15 digits), `120363046942338209@g.us` (digits and `-`)
-    /// or `<BSUID>@lid` (letters, digits, `.`, `_`, `-`); the domain in any letter case.
+    /// Parses a 1MSG chat id: `12020721369@c.us` (7 to 15 digits), `<group id>@g.us` (letters, digits, `-`, `_`:
+    /// WhatsApp's old `120363046942338209` ids and the Cloud API's `Y2FwaV9ncm91cDox…` ids) or `<BSUID>@lid`
+    /// (letters, digits, `.`, `_`, `-`); the domain in any letter case.
     public init?(chatId: String) {
         guard let at = chatId.lastIndex(of: "@") else { return nil }
         let local = String(chatId[..<at])
@@ -21,7 +22,9 @@ public enum Recipient: Sendable, Hashable {
             guard (7...15).contains(local.count), local.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
             self = .individual(local)
         case "g.us":
-            guard local.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) else { return nil }
+            guard local.count <= 128, local.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_".contains($0)) }) else {
+                return nil
+            }
             self = .group(local)
         case "lid":
             guard local.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return nil }

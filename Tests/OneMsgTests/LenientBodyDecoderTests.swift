@@ -93,6 +93,10 @@ struct LenientBodyDecoderTests {
         arguments: [
             ("12020721369@c.us", Recipient.individual("12020721369")),
             ("120363046942338209@g.us", Recipient.group("120363046942338209")),
+            (
+                "Y2FwaV9ncm91cDoxOTUwNTU1MDA3OToxMjAzNjMzOTQzMjAdOTY0MTUZD@g.us",
+                Recipient.group("Y2FwaV9ncm91cDoxOTUwNTU1MDA3OToxMjAzNjMzOTQzMjAdOTY0MTUZD")
+            ),
             ("US.13491208655302741918@lid", Recipient.businessScopedUser("US.13491208655302741918")),
         ])
     func chatIDs(chatId: String, expected: Recipient) {
@@ -104,7 +108,8 @@ struct LenientBodyDecoderTests {
         "malformed chat ids are refused",
         arguments: [
             "12020721369", "abc@c.us", "1@x.us", "@c.us", "1 2@c.us", " 12020721369@c.us", "+1 202 072 1369@c.us",
-            "123@c.us", "a@b@lid", "US 1349@lid", "\u{0661}\u{0662}\u{0663}\u{0664}\u{0665}\u{0666}\u{0667}@c.us",
+            "123@c.us", "a@b@lid", "US 1349@lid", "a.b@g.us", "a/b@g.us", "\(String(repeating: "A", count: 129))@g.us",
+            "\u{0661}\u{0662}\u{0663}\u{0664}\u{0665}\u{0666}\u{0667}@c.us",
         ])
     func badChatIDs(chatId: String) {
         #expect(Recipient(chatId: chatId) == nil)
