@@ -38,6 +38,9 @@ public enum CloudSimulator {
         router.get(":version/:objectID") { request, context in
             // Graph names every object by id alone: media ids keep the media lookup (and unknown ids its 404).
             let id = context.parameters.get("objectID") ?? ""
+            if state.isFlow(id) {
+                return try await GraphCall.handle(request, context: context, state: state) { try FlowEndpoints.node($0, state: state) }
+            }
             let isAccountNode =
                 state.number(id) != nil || !state.numbers(inWABA: id).isEmpty
                 || id.hasPrefix("upload:") || id.hasPrefix("upload%3A")
@@ -50,12 +53,16 @@ public enum CloudSimulator {
         }
         router.post(":version/:objectID") { request, context in
             try await GraphCall.handle(request, context: context, state: state, bodyLimit: ResumableUploads.maxLength + 1) { call in
+                if state.isFlow(call.objectID) { return try FlowEndpoints.updateMetadata(call, state: state) }
                 guard call.objectID.hasPrefix("upload:") || call.objectID.hasPrefix("upload%3A") else { throw call.unknownObject }
                 return try ResumableUploads.upload(call, state: state)
             }
         }
         router.delete(":version/:objectID") { request, context in
-            MediaUploads.delete(request: request, context: context, state: state)
+            if state.isFlow(context.parameters.get("objectID") ?? "") {
+                return try await GraphCall.handle(request, context: context, state: state) { try FlowEndpoints.delete($0, state: state) }
+            }
+            return MediaUploads.delete(request: request, context: context, state: state)
         }
         router.get("media-files/:mediaID") { request, context in
             mediaFile(request: request, context: context, state: state)
@@ -100,6 +107,11 @@ public enum CloudSimulator {
         route(.post, ":version/:objectID/message_templates", TemplateEndpoints.create)
         route(.delete, ":version/:objectID/message_templates", TemplateEndpoints.delete)
         route(.post, ":version/:objectID/uploads", ResumableUploads.start)
+        route(.get, ":version/:objectID/flows", FlowEndpoints.list)
+        route(.post, ":version/:objectID/flows", FlowEndpoints.create)
+        route(.post, ":version/:objectID/assets", FlowEndpoints.assets)
+        route(.post, ":version/:objectID/publish", FlowEndpoints.publish)
+        route(.post, ":version/:objectID/deprecate", FlowEndpoints.deprecate)
     }
 
     /// A send to `/messages`, or with `marketing` to `/marketing_messages` (Marketing Messages): that edge takes

@@ -69,6 +69,11 @@ ENDPOINT_PATHS = {
     "conversational_automation": "/{Version}/{Phone-Number-ID}/conversational_automation",
     "phone_number": "/{Version}/{Phone-Number-ID}",
     "waba": "/{Version}/{WABA-ID}",
+    "flows": "/{Version}/{WABA-ID}/flows",
+    "flow": "/{Version}/{Flow-ID}",
+    "flow_assets": "/{Version}/{Flow-ID}/assets",
+    "flow_publish": "/{Version}/{Flow-ID}/publish",
+    "flow_deprecate": "/{Version}/{Flow-ID}/deprecate",
 }
 UPLOADS_ENDPOINT = "uploads"
 UPLOADS_SEGMENT = "uploads"  # the Resumable Upload API session path ends in /uploads
