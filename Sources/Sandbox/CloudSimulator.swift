@@ -59,7 +59,8 @@ public enum CloudSimulator {
             }
         }
         router.delete(":version/:objectID") { request, context in
-            if state.isFlow(context.parameters.get("objectID") ?? "") {
+            // The bridge deletes media with `phone_number_id`; any other DELETE of an object is a Flow's (or an unknown id's).
+            if state.isFlow(context.parameters.get("objectID") ?? "") || request.uri.queryParameters["phone_number_id"] == nil {
                 return try await GraphCall.handle(request, context: context, state: state) { try FlowEndpoints.delete($0, state: state) }
             }
             return MediaUploads.delete(request: request, context: context, state: state)

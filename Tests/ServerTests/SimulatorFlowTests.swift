@@ -97,6 +97,8 @@ struct SimulatorFlowTests {
             #expect((renewed.json["preview"] as? [String: Any])?["preview_url"] as? String != link)
             #expect(try await graph.call("DELETE", "/v23.0/7001").json["success"] as? Bool == true)
             #expect(try await graph.call("GET", "/v23.0/7001").status == 404)
+            let gone = try await graph.call("DELETE", "/v23.0/7001")
+            #expect(gone.status == 400 && gone.error["code"] as? Int == 100, "\(gone.text)")
         }
     }
 

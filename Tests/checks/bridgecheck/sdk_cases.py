@@ -7,7 +7,7 @@ Each (SDK, operation) is classified:
   sdk-bug     the SDK itself is broken in a way listed in SDK_BUGS (documented in the facts file, or shown by a
               demo); the same call was then made on the wire with urllib and the bridge's answer checked
   fail        anything else: the bridge answered something the SDK cannot decode, a wrong value, or an error
-  not-served  an SDK operation the bridge does not serve (calling, flows, groups, ...); probed, not a failure
+  not-served  an SDK operation the bridge does not serve (calling, groups, ...); probed, not a failure
 """
 from __future__ import annotations
 
