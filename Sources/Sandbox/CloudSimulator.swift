@@ -38,6 +38,9 @@ public enum CloudSimulator {
         router.get(":version/:objectID") { request, context in
             // Graph names every object by id alone: media ids keep the media lookup (and unknown ids its 404).
             let id = context.parameters.get("objectID") ?? ""
+            if state.isFlow(id) {
+                return try await GraphCall.handle(request, context: context, state: state) { try FlowEndpoints.node($0, state: state) }
+            }
             let isAccountNode =
                 state.number(id) != nil || !state.numbers(inWABA: id).isEmpty
                 || id.hasPrefix("upload:") || id.hasPrefix("upload%3A")
@@ -50,12 +53,17 @@ public enum CloudSimulator {
         }
         router.post(":version/:objectID") { request, context in
             try await GraphCall.handle(request, context: context, state: state, bodyLimit: ResumableUploads.maxLength + 1) { call in
+                if state.isFlow(call.objectID) { return try FlowEndpoints.updateMetadata(call, state: state) }
                 guard call.objectID.hasPrefix("upload:") || call.objectID.hasPrefix("upload%3A") else { throw call.unknownObject }
                 return try ResumableUploads.upload(call, state: state)
             }
         }
         router.delete(":version/:objectID") { request, context in
-            MediaUploads.delete(request: request, context: context, state: state)
+            // The bridge deletes media with `phone_number_id`; any other DELETE of an object is a Flow's (or an unknown id's).
+            if state.isFlow(context.parameters.get("objectID") ?? "") || request.uri.queryParameters["phone_number_id"] == nil {
+                return try await GraphCall.handle(request, context: context, state: state) { try FlowEndpoints.delete($0, state: state) }
+            }
+            return MediaUploads.delete(request: request, context: context, state: state)
         }
         router.get("media-files/:mediaID") { request, context in
             mediaFile(request: request, context: context, state: state)
@@ -108,6 +116,11 @@ public enum CloudSimulator {
         route(.post, ":version/:objectID/calls", CallingEndpoints.callAction)
         route(.get, ":version/:objectID/whatsapp_business_encryption", CallingEndpoints.encryption)
         route(.post, ":version/:objectID/whatsapp_business_encryption", CallingEndpoints.setEncryption)
+        route(.get, ":version/:objectID/flows", FlowEndpoints.list)
+        route(.post, ":version/:objectID/flows", FlowEndpoints.create)
+        route(.post, ":version/:objectID/assets", FlowEndpoints.assets)
+        route(.post, ":version/:objectID/publish", FlowEndpoints.publish)
+        route(.post, ":version/:objectID/deprecate", FlowEndpoints.deprecate)
     }
 
     /// A send to `/messages`, or with `marketing` to `/marketing_messages` (Marketing Messages): that edge takes

@@ -273,6 +273,7 @@ extension FakeGraphAPI {
         fake.onCreateTemplate = { _ in .failure(failure) }
         fake.onMarketingMessagesOnboarding = { .failure(failure) }
         fake.onDeleteTemplate = { _ in .failure(failure) }
+        fake.flows = .refusing(with: failure)
         return fake
     }
 }

@@ -2,7 +2,7 @@
 (installed from PyPI into a cached venv under .build/contract-venv) against a sandbox bridge: every operation of the
 spec, with generated valid and invalid requests, checking that nothing answers 5xx, every response (status, content
 type, body) conforms to the spec, and invalid input is refused with a 4xx. The media operations get real media ids
-(uploaded first), so they are tested past their 404s.
+(uploaded first), and the Flows operations real Flows (created first), so they are tested past their 404s.
 
 By default every phase runs once, up to 25 cases per operation, from a pinned seed and without Hypothesis's example
 database, so a run is repeatable: about 11,000 cases in 70 to 150 s here (depending on the load), bounded at 8
@@ -53,6 +53,20 @@ def media_operations(wire: Wire) -> str:
         f'[[operations]]\ninclude-operation-id = "deleteMedia"\nparameters = {{ "path.mediaId" = "{deleted}" }}\n')
 
 
+def flow_operations(wire: Wire) -> str:
+    """Creates three draft Flows and returns [[operations]] tables that point the Flows operations at them, so
+    schemathesis reaches Meta's (the simulator's) lifecycle instead of only unknown ids: one to read, preview and
+    change, one to publish and deprecate, one to delete."""
+    flow_json = {"version": "7.2", "screens": [{"id": "DONE", "layout": {"type": "SingleColumnLayout", "children": []}}]}
+    ids = {role: answer(wire, "POST", "/flows", body={"name": f"contract_{role}", "categories": ["OTHER"], "flowJson": flow_json})["id"]
+           for role in ("read", "cycle", "delete")}
+    targets = {"getFlowsFlowId": "read", "getFlowsFlowIdPreview": "read", "patchFlowsFlowIdAssets": "read",
+               "patchFlowsFlowIdMetadata": "read", "createFlowsFlowIdPublish": "cycle",
+               "createFlowsFlowIdDeprecate": "cycle", "deleteFlowsFlowId": "delete"}
+    return "".join(f'[[operations]]\ninclude-operation-id = "{operation}"\nparameters = {{ "path.flowId" = "{ids[role]}" }}\n'
+                   for operation, role in targets.items())
+
+
 def test_bridge_conforms_to_its_openapi_document(sandbox_bridge, tmp_path, pytestconfig, report):
     explore = pytestconfig.getoption("contract_explore")
     seed = pytestconfig.getoption("contract_seed")
@@ -68,7 +82,8 @@ def test_bridge_conforms_to_its_openapi_document(sandbox_bridge, tmp_path, pytes
         "workers = 1\n"
         "[generation]\nmax-examples = 25\n"
         f'[parameters]\n"path.channelId" = "{sandbox_bridge.channel}"\n'
-        f'[auth.openapi.token]\napi_key = "{sandbox_bridge.token}"\n' + media_operations(sandbox_bridge.wire()))
+        f'[auth.openapi.token]\napi_key = "{sandbox_bridge.token}"\n' + media_operations(sandbox_bridge.wire())
+        + flow_operations(sandbox_bridge.wire()))
     command = [
         str(VENV / "bin" / "st"), "--config-file", str(config), "run", str(SPEC), "--checks", ",".join(CHECKS),
         *(["--max-time", str(explore)] if explore else []), "--no-color",

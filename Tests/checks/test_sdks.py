@@ -17,7 +17,7 @@ import pytest
 
 from bridgecheck.bridge import PIXEL_PNG, Deadline
 from bridgecheck.sdk_cases import (
-    NOT_SERVED, OPERATIONS, PHONE, SDK_BUGS, SDKS, classify, prepare_sdk_venv, requests_for, run_driver, short,
+    FLOW_JSON, NOT_SERVED, OPERATIONS, PHONE, SDK_BUGS, SDKS, classify, prepare_sdk_venv, requests_for, run_driver, short,
 )
 from bridgecheck.sdk_driver import SDK_OPERATIONS
 
@@ -67,6 +67,16 @@ class SdkRun:
                     "name": name, "category": "UTILITY", "language": "en_US",
                     "components": [{"type": "BODY", "text": "Removed soon"}]})
                 assert status == 200, f"setup addTemplate {name} failed: HTTP {status} {reply}"
+        flow_ids = {}
+        for role in ("main", "delete", "edit"):
+            body = {"name": f"sdkcheck_flow_{role}", "categories": ["OTHER"]}
+            if role == "main":
+                body["flowJson"] = FLOW_JSON
+            status, reply = self.wire.call("POST", "/flows", body=body)
+            assert status == 200 and isinstance(reply, dict) and reply.get("id"), \
+                f"setup POST /flows {role} failed: HTTP {status} {reply}"
+            flow_ids[role] = reply["id"]
+        self.ctx["flow_ids"] = flow_ids
         settle = time.monotonic() + 5  # the simulator's statuses reach the bridge within a second or so
         while time.monotonic() < settle:
             status, reply = self.wire.call("GET", "/hookInfo", {"messageId": self.ctx["message_id"]})

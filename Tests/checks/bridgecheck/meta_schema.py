@@ -73,6 +73,11 @@ ENDPOINT_PATHS = {
     "settings": "/{Version}/{Phone-Number-ID}/settings",
     "calls": "/{Version}/{Phone-Number-ID}/calls",
     "whatsapp_business_encryption": "/{Version}/{Phone-Number-ID}/whatsapp_business_encryption",
+    "flows": "/{Version}/{WABA-ID}/flows",
+    "flow": "/{Version}/{Flow-ID}",
+    "flow_assets": "/{Version}/{Flow-ID}/assets",
+    "flow_publish": "/{Version}/{Flow-ID}/publish",
+    "flow_deprecate": "/{Version}/{Flow-ID}/deprecate",
 }
 UPLOADS_ENDPOINT = "uploads"
 UPLOADS_SEGMENT = "uploads"  # the Resumable Upload API session path ends in /uploads
