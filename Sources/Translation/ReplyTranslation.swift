@@ -142,7 +142,9 @@ public enum ReplyTranslation {
         case 2, 131000, 131016, 131057, 1:
             return "Temporary problem at Meta\(details); retry with backoff"
         default:
-            let title = error.details ?? Self.title(error.message) ?? "Meta refused the request"
+            // Flows and Groups errors often explain themselves only in `error_user_msg`: it follows Meta's title.
+            let explained = [Self.title(error.message), error.errorUserMessage].compactMap { $0 }.joined(separator: ": ")
+            let title = error.details ?? (explained.isEmpty ? "Meta refused the request" : explained)
             let retry = error.isTransient == true ? "; retry with backoff" : ""
             return title + retry
         }

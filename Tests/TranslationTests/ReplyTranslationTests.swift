@@ -44,6 +44,14 @@ struct ReplyTranslationTests {
         #expect(reply.code == code, "a refusal carries Meta's code beside the message")
     }
 
+    @Test("an error Meta explains only in error_user_msg (Flows, Groups) shows that explanation after its title")
+    func userMessage() {
+        var error = CloudError(code: 139001, message: "(#139001) Flow cannot be deleted")
+        error.errorUserMessage = "Only flows in DRAFT status can be deleted."
+        let text = ReplyTranslation.operationFailure(.refused(httpStatus: 400, error: error), changes: true)
+        #expect(text.contains("139001: Flow cannot be deleted: Only flows in DRAFT status can be deleted."), "\(text)")
+    }
+
     @Test(
         "the codes Meta added get advice a person can act on, not Meta's title",
         arguments: [
