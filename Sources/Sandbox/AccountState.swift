@@ -9,6 +9,8 @@ struct AccountState: Sendable {
     var uploadSessions: [String: UploadSession] = [:]
     /// Finished uploads by the handle Meta would return.
     var uploadedFiles: [String: SimulatedMedia] = [:]
+    /// The numbers' groups (GroupEndpoints).
+    var groups = GroupState()
 
     /// Runs `body` on a WABA's data, seeding it with Meta's sample templates on first use.
     mutating func withWABA<Result>(_ wabaID: String, _ body: (inout WABAAccount) -> Result) -> Result {

@@ -38,6 +38,9 @@ public enum CloudSimulator {
         router.get(":version/:objectID") { request, context in
             // Graph names every object by id alone: media ids keep the media lookup (and unknown ids its 404).
             let id = context.parameters.get("objectID") ?? ""
+            if GroupEndpoints.isGroupID(id) {
+                return try await GraphCall.handle(request, context: context, state: state) { try GroupEndpoints.info($0, state: state) }
+            }
             let isAccountNode =
                 state.number(id) != nil || !state.numbers(inWABA: id).isEmpty
                 || id.hasPrefix("upload:") || id.hasPrefix("upload%3A")
@@ -50,12 +53,16 @@ public enum CloudSimulator {
         }
         router.post(":version/:objectID") { request, context in
             try await GraphCall.handle(request, context: context, state: state, bodyLimit: ResumableUploads.maxLength + 1) { call in
+                if GroupEndpoints.isGroupID(call.objectID) { return try GroupEndpoints.update(call, state: state) }
                 guard call.objectID.hasPrefix("upload:") || call.objectID.hasPrefix("upload%3A") else { throw call.unknownObject }
                 return try ResumableUploads.upload(call, state: state)
             }
         }
         router.delete(":version/:objectID") { request, context in
-            MediaUploads.delete(request: request, context: context, state: state)
+            if GroupEndpoints.isGroupID(context.parameters.get("objectID") ?? "") {
+                return try await GraphCall.handle(request, context: context, state: state) { try GroupEndpoints.delete($0, state: state) }
+            }
+            return MediaUploads.delete(request: request, context: context, state: state)
         }
         router.get("media-files/:mediaID") { request, context in
             mediaFile(request: request, context: context, state: state)
@@ -76,7 +83,7 @@ public enum CloudSimulator {
         )
     }
 
-    /// The management endpoints: templates, business profile, commerce, automation, blocking, uploads.
+    /// The management endpoints: templates, business profile, commerce, automation, blocking, uploads, groups.
     static func addGraphRoutes(to router: Router<BasicRequestContext>, state: SimulatorState) {
         typealias Handler = @Sendable (GraphCall, SimulatorState) throws(GraphFailure) -> Response
         func route(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
@@ -100,6 +107,14 @@ public enum CloudSimulator {
         route(.post, ":version/:objectID/message_templates", TemplateEndpoints.create)
         route(.delete, ":version/:objectID/message_templates", TemplateEndpoints.delete)
         route(.post, ":version/:objectID/uploads", ResumableUploads.start)
+        route(.get, ":version/:objectID/groups", GroupEndpoints.list)
+        route(.post, ":version/:objectID/groups", GroupEndpoints.create)
+        route(.get, ":version/:objectID/invite_link") { call, state throws(GraphFailure) in
+            try GroupEndpoints.inviteLink(call, state: state, reset: false)
+        }
+        route(.post, ":version/:objectID/invite_link") { call, state throws(GraphFailure) in
+            try GroupEndpoints.inviteLink(call, state: state, reset: true)
+        }
     }
 
     /// A send to `/messages`, or with `marketing` to `/marketing_messages` (Marketing Messages): that edge takes

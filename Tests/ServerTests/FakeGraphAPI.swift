@@ -238,6 +238,7 @@ extension FakeGraphAPI {
         fake.onCreateTemplate = { _ in .failure(failure) }
         fake.onMarketingMessagesOnboarding = { .failure(failure) }
         fake.onDeleteTemplate = { _ in .failure(failure) }
+        fake.groups = .refusing(with: failure)
         return fake
     }
 }

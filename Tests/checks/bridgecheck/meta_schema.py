@@ -69,6 +69,9 @@ ENDPOINT_PATHS = {
     "conversational_automation": "/{Version}/{Phone-Number-ID}/conversational_automation",
     "phone_number": "/{Version}/{Phone-Number-ID}",
     "waba": "/{Version}/{WABA-ID}",
+    "groups": "/{Version}/{Phone-Number-ID}/groups",
+    "group": "/{Version}/{group_id}",
+    "group_invite_link": "/{Version}/{group_id}/invite_link",
 }
 UPLOADS_ENDPOINT = "uploads"
 UPLOADS_SEGMENT = "uploads"  # the Resumable Upload API session path ends in /uploads

@@ -21,7 +21,8 @@ SDK_OPERATIONS = {
         "sendAddressMessage", "sendTemplate", "readMessage", "uploadMedia", "retrieveMedia", "DELETE media/{id}",
         "deleteMedia", "GET me", "POST me", "GET status", "GET templates", "addTemplate", "removeTemplate",
         "GET commerce", "POST commerce", "blockUser", "blockedUsers", "unblockUser", "POST conversationalAutomation",
-        "GET conversationalAutomation", "mmLiteStatus", "GET messages", "GET webhook", "POST webhook",
+        "GET conversationalAutomation", "mmLiteStatus", "listGroups", "createGroup", "getGroup", "updateGroup",
+        "getGroupInviteLink", "resetGroupInviteLink", "deleteGroup", "GET messages", "GET webhook", "POST webhook",
     ),
 }
 
@@ -148,6 +149,8 @@ def main():
         record(client)
         messaging, profile, channel = n.MessagingApi(client), n.ProfileApi(client), n.ChannelApi(client)
         catalog, templates, users, webhooks = n.CatalogApi(client), n.TemplatesApi(client), n.UsersApi(client), n.WebhooksApi(client)
+        groups = n.GroupsApi(client)
+        G = lambda op: REQ[op]["group_id"]
         J = lambda op: REQ[op]["json"]
         Q = lambda op: REQ[op]["query"]
 
@@ -222,6 +225,13 @@ def main():
                 TOKEN, n.ConversationalAutomation.from_dict(J("POST conversationalAutomation")), **T),
             "GET conversationalAutomation": lambda: channel.get_conversational_automation(TOKEN, **T),
             "mmLiteStatus": lambda: messaging.get_mm_lite_status(TOKEN, **T),
+            "listGroups": lambda: groups.list_groups(TOKEN, **T),
+            "createGroup": lambda: groups.create_groups(TOKEN, **T),
+            "getGroup": lambda: groups.get_groups_group_id(G("getGroup"), TOKEN, **T),
+            "updateGroup": lambda: groups.create_groups_group_id(G("updateGroup"), TOKEN, **T),
+            "getGroupInviteLink": lambda: groups.get_groups_group_id_invitelink(G("getGroupInviteLink"), TOKEN, **T),
+            "resetGroupInviteLink": lambda: groups.create_groups_group_id_invitelink(G("resetGroupInviteLink"), TOKEN, **T),
+            "deleteGroup": lambda: groups.delete_groups_group_id(G("deleteGroup"), TOKEN, **T),
             "GET messages": lambda: messaging.list_messages(TOKEN, **T),
             "GET webhook": lambda: webhooks.get_webhook(TOKEN, **T),
             "POST webhook": lambda: webhooks.set_webhook(TOKEN, n.GetWebhook200Response.from_dict(J("POST webhook")), **T),
