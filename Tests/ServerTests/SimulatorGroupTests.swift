@@ -67,6 +67,8 @@ struct SimulatorGroupTests {
                     "POST", "/v23.0/\(id)", body: body, headers: [("Content-Type", "multipart/form-data; boundary=\(boundary)")])
                 #expect(reply.status == 400 && reply.error["code"] as? Int == code, "\(reply.text)")
             }
+            reply = try await graph.call("DELETE", "/v23.0/0")
+            #expect(reply.status == 404 && reply.error["code"] as? Int == 100, "an id that is no group: \(reply.text)")
             reply = try await graph.call("GET", "/v23.0/\(id)?fields=subject,secret")
             #expect(reply.status == 400 && reply.error["code"] as? Int == 100, "\(reply.text)")
         }
