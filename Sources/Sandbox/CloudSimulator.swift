@@ -70,6 +70,12 @@ public enum CloudSimulator {
         router.get("profile-pictures/:pictureFile") { request, context in
             AccountEndpoints.profilePicture(request: request, context: context, state: state)
         }
+        router.post(":version/:objectID/groups") { request, context in
+            // Meta announces the new group's id by webhook, after the reply.
+            try await GraphCall.handle(request, context: context, state: state) { call in
+                try GroupEndpoints.create(call, state: state) { poster.announce($0, field: "group_lifecycle_update", for: $1) }
+            }
+        }
         addGraphRoutes(to: router, state: state)
         router.post("sandbox/inbound") { request, _ in
             try await injectInbound(request: request, state: state, poster: poster)
@@ -108,7 +114,6 @@ public enum CloudSimulator {
         route(.delete, ":version/:objectID/message_templates", TemplateEndpoints.delete)
         route(.post, ":version/:objectID/uploads", ResumableUploads.start)
         route(.get, ":version/:objectID/groups", GroupEndpoints.list)
-        route(.post, ":version/:objectID/groups", GroupEndpoints.create)
         route(.get, ":version/:objectID/invite_link") { call, state throws(GraphFailure) in
             try GroupEndpoints.inviteLink(call, state: state, reset: false)
         }
@@ -361,12 +366,38 @@ final class StatusWebhookPoster: Service {
         await post(payload, signedFor: pending.number)
     }
 
+    /// Posts, after the status delay, a change of `field` whose value is `value` plus the number's metadata, as
+    /// Meta announces asynchronous results (a created group).
+    func announce(_ value: [String: CloudJSON], field: String, for number: SimulatedNumber) {
+        guard state.webhookURL != nil else { return }
+        var value = value
+        value["messaging_product"] = "whatsapp"
+        value["metadata"] = [
+            "display_phone_number": .string(number.displayPhoneNumber), "phone_number_id": .string(number.phoneNumberID),
+        ]
+        let payload: CloudJSON = [
+            "object": "whatsapp_business_account",
+            "entry": [["id": .string(number.wabaID), "changes": [["field": .string(field), "value": .object(value)]]]],
+        ]
+        Task {
+            try? await Task.sleep(for: delay)
+            guard let body = try? JSONEncoder().encode(payload) else { return }
+            await post(body: body, signedFor: number)
+        }
+    }
+
     /// Posts a webhook payload signed with the number's app secret; returns the HTTP status (0 on failure).
     @discardableResult
     func post(_ payload: CloudWebhookPayload, signedFor number: SimulatedNumber) async -> Int {
+        guard let body = try? JSONEncoder().encode(payload) else { return 0 }
+        return await post(body: body, signedFor: number)
+    }
+
+    /// Posts a JSON webhook body signed with the number's app secret; returns the HTTP status (0 on failure).
+    @discardableResult
+    func post(body: Data, signedFor number: SimulatedNumber) async -> Int {
         guard let url = state.webhookURL else { return 0 }
         do {
-            let body = try JSONEncoder().encode(payload)
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")

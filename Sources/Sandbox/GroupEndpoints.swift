@@ -6,7 +6,8 @@ import Hummingbird
 /// The simulator's Groups API: `GET/POST /{phone-number-id}/groups`, `GET/POST/DELETE /{group-id}` and
 /// `GET/POST /{group-id}/invite_link`, with Meta's shapes and refusals (131041 for a group the number does not
 /// have, 131209/131210 for a picture that is not square or too small, 131211 past the create limit).
-/// A created group exists at once (Meta creates it asynchronously and announces its id by webhook).
+/// A created group exists at once; as Meta, the simulator announces its id in a `group_lifecycle_update` webhook
+/// (`type: group_create`, the creation's `request_id`) after the reply.
 enum GroupEndpoints {
     /// Groups one sandbox number may have before Meta's create limit (131211).
     static let createLimit = 100
@@ -60,8 +61,11 @@ enum GroupEndpoints {
         return CloudSimulator.json200(CloudGroupList(groups: page, paging: paging))
     }
 
-    /// `POST /{phone-number-id}/groups {messaging_product, subject, description?, join_approval_mode?}`.
-    static func create(_ call: GraphCall, state: SimulatorState) throws(GraphFailure) -> Response {
+    /// `POST /{phone-number-id}/groups {messaging_product, subject, description?, join_approval_mode?}`; `announce`
+    /// gets the `group_lifecycle_update` value (`type: group_create` with the group id and the request id) to post.
+    static func create(
+        _ call: GraphCall, state: SimulatorState, announce: (_ value: [String: CloudJSON], _ number: SimulatedNumber) -> Void = { _, _ in }
+    ) throws(GraphFailure) -> Response {
         let number = try call.phoneNumber(in: state)
         let body = try call.jsonObject()
         guard body["messaging_product"]?.asString == "whatsapp" else {
@@ -87,6 +91,12 @@ enum GroupEndpoints {
         }
         guard added else { throw GraphFailure(400, code: 131211, "Group create limit reached") }
         let requestID = (0..<16).map { _ in String(format: "%02X", UInt8.random(in: 0...255)) }.joined()
+        var event: [String: CloudJSON] = [
+            "timestamp": .number(String(group.creationTimestamp)), "group_id": .string(group.id), "type": "group_create",
+            "request_id": .string(requestID), "subject": .string(subject),
+        ]
+        event["description"] = description.map(CloudJSON.string)
+        announce(["groups": [.object(event)]], number)
         return CloudSimulator.json200(CloudGroupCreated(requestID: requestID))
     }
 

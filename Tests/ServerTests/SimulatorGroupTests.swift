@@ -42,6 +42,31 @@ struct SimulatorGroupTests {
         }
     }
 
+    @Test("after the reply to a creation, a signed group_lifecycle_update webhook (group_create) names the new group and the request id")
+    func creationWebhook() async throws {
+        let world = try await TestWorld.make()
+        let receiver = WebhookReceiver()
+        try await receiver.run { hook in
+            world.simulator.setWebhookURL(hook)
+            try await world.withSimulator { base in
+                let graph = GraphClient(base: base)
+                let created = try await graph.call(
+                    "POST", "/v23.0/1001/groups", json: #"{"messaging_product": "whatsapp", "subject": "Sales", "description": "Deals"}"#)
+                let requestID = try #require(created.json["request_id"] as? String, "\(created.text)")
+                #expect(try await eventually { !receiver.delivered.isEmpty })
+                let payload = try #require(try JSONSerialization.jsonObject(with: Data(receiver.delivered[0].utf8)) as? [String: Any])
+                let change = try #require(((payload["entry"] as? [[String: Any]])?.first?["changes"] as? [[String: Any]])?.first)
+                #expect(change["field"] as? String == "group_lifecycle_update")
+                let value = try #require(change["value"] as? [String: Any])
+                #expect((value["metadata"] as? [String: Any])?["phone_number_id"] as? String == "1001")
+                let event = try #require((value["groups"] as? [[String: Any]])?.first)
+                #expect(event["type"] as? String == "group_create" && event["request_id"] as? String == requestID)
+                #expect(event["subject"] as? String == "Sales" && event["description"] as? String == "Deals")
+                #expect(event["group_id"] as? String == world.simulator.groupIDs(of: "1001").first)
+            }
+        }
+    }
+
     @Test("Meta's refusals: bad bodies (100), an unknown or foreign group (131041), a bad picture (131209, 131210), a bad token (190)")
     func refusals() async throws {
         try await withGraph { graph, state in
