@@ -11,6 +11,7 @@ public struct GroupsReply: Codable, Sendable, Hashable {
     /// Whether a following page exists.
     public var hasMore: Bool
 
+    /// A page of `groups`; `count` is theirs.
     public init(groups: [FieldValue], before: String? = nil, after: String? = nil, hasMore: Bool = false) {
         self.groups = groups
         self.count = groups.count
@@ -23,12 +24,14 @@ public struct GroupsReply: Codable, Sendable, Hashable {
 /// `POST /groups`: Meta took the request. The group is created asynchronously: its id arrives later in a
 /// `group_lifecycle_update` webhook (`type: group_create`) carrying the same `requestId`.
 public struct GroupCreatedReply: Codable, Sendable, Hashable {
+    /// Always `true`: Meta took the request.
     public var success: Bool
     /// Meta's `request_id`, repeated in the webhook that brings the new group's id.
     public var requestId: String
     /// What happens next, in words a person can act on.
     public var message: String
 
+    /// The reply for Meta's request id.
     public init(requestId: String) {
         self.success = true
         self.requestId = requestId
@@ -39,10 +42,12 @@ public struct GroupCreatedReply: Codable, Sendable, Hashable {
 
 /// `POST /groups/{groupId}` (settings updated) and `DELETE /groups/{groupId}` (the group deleted).
 public struct GroupChangedReply: Codable, Sendable, Hashable {
+    /// Meta's outcome.
     public var success: Bool
     /// Meta's answer, as Meta gave it (deletion only).
     public var response: FieldValue?
 
+    /// A reply with Meta's outcome and, for a deletion, Meta's answer.
     public init(success: Bool, response: FieldValue? = nil) {
         self.success = success
         self.response = response
@@ -54,6 +59,7 @@ public struct GroupInviteLinkReply: Codable, Sendable, Hashable {
     /// `https://chat.whatsapp.com/…`.
     public var inviteLink: String
 
+    /// A reply carrying the link.
     public init(inviteLink: String) {
         self.inviteLink = inviteLink
     }

@@ -313,9 +313,9 @@ final class StatusWebhookPoster: Service {
         var category = "service"
     }
 
-    private let state: SimulatorState
+    let state: SimulatorState
     private let httpClient: HTTPClient
-    private let delay: Duration
+    let delay: Duration
     private let logger: Logger
     private let stream: AsyncStream<Pending>
     private let continuation: AsyncStream<Pending>.Continuation
@@ -364,26 +364,6 @@ final class StatusWebhookPoster: Service {
                 ])
         ])
         await post(payload, signedFor: pending.number)
-    }
-
-    /// Posts, after the status delay, a change of `field` whose value is `value` plus the number's metadata, as
-    /// Meta announces asynchronous results (a created group).
-    func announce(_ value: [String: CloudJSON], field: String, for number: SimulatedNumber) {
-        guard state.webhookURL != nil else { return }
-        var value = value
-        value["messaging_product"] = "whatsapp"
-        value["metadata"] = [
-            "display_phone_number": .string(number.displayPhoneNumber), "phone_number_id": .string(number.phoneNumberID),
-        ]
-        let payload: CloudJSON = [
-            "object": "whatsapp_business_account",
-            "entry": [["id": .string(number.wabaID), "changes": [["field": .string(field), "value": .object(value)]]]],
-        ]
-        Task {
-            try? await Task.sleep(for: delay)
-            guard let body = try? JSONEncoder().encode(payload) else { return }
-            await post(body: body, signedFor: number)
-        }
     }
 
     /// Posts a webhook payload signed with the number's app secret; returns the HTTP status (0 on failure).
