@@ -11,6 +11,8 @@ struct AccountState: Sendable {
     var uploadedFiles: [String: SimulatedMedia] = [:]
     /// Every business account's Flows.
     var flows = FlowsState()
+    /// The numbers' groups (GroupEndpoints).
+    var groups = GroupState()
 
     /// Runs `body` on a WABA's data, seeding it with Meta's sample templates on first use.
     mutating func withWABA<Result>(_ wabaID: String, _ body: (inout WABAAccount) -> Result) -> Result {

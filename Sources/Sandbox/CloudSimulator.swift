@@ -38,6 +38,9 @@ public enum CloudSimulator {
         router.get(":version/:objectID") { request, context in
             // Graph names every object by id alone: media ids keep the media lookup (and unknown ids its 404).
             let id = context.parameters.get("objectID") ?? ""
+            if GroupEndpoints.isGroupID(id) {
+                return try await GraphCall.handle(request, context: context, state: state) { try GroupEndpoints.info($0, state: state) }
+            }
             if state.isFlow(id) {
                 return try await GraphCall.handle(request, context: context, state: state) { try FlowEndpoints.node($0, state: state) }
             }
@@ -53,14 +56,17 @@ public enum CloudSimulator {
         }
         router.post(":version/:objectID") { request, context in
             try await GraphCall.handle(request, context: context, state: state, bodyLimit: ResumableUploads.maxLength + 1) { call in
+                if GroupEndpoints.isGroupID(call.objectID) { return try GroupEndpoints.update(call, state: state) }
                 if state.isFlow(call.objectID) { return try FlowEndpoints.updateMetadata(call, state: state) }
                 guard call.objectID.hasPrefix("upload:") || call.objectID.hasPrefix("upload%3A") else { throw call.unknownObject }
                 return try ResumableUploads.upload(call, state: state)
             }
         }
         router.delete(":version/:objectID") { request, context in
-            // The bridge deletes media with `phone_number_id`; any other DELETE of an object is a Flow's (or an unknown id's).
-            if state.isFlow(context.parameters.get("objectID") ?? "") || request.uri.queryParameters["phone_number_id"] == nil {
+            if GroupEndpoints.isGroupID(context.parameters.get("objectID") ?? "") {
+                return try await GraphCall.handle(request, context: context, state: state) { try GroupEndpoints.delete($0, state: state) }
+            }
+            if state.isFlow(context.parameters.get("objectID") ?? "") {
                 return try await GraphCall.handle(request, context: context, state: state) { try FlowEndpoints.delete($0, state: state) }
             }
             return MediaUploads.delete(request: request, context: context, state: state)
@@ -70,6 +76,12 @@ public enum CloudSimulator {
         }
         router.get("profile-pictures/:pictureFile") { request, context in
             AccountEndpoints.profilePicture(request: request, context: context, state: state)
+        }
+        router.post(":version/:objectID/groups") { request, context in
+            // Meta announces the new group's id by webhook, after the reply.
+            try await GraphCall.handle(request, context: context, state: state) { call in
+                try GroupEndpoints.create(call, state: state) { poster.announce($0, field: "group_lifecycle_update", for: $1) }
+            }
         }
         addGraphRoutes(to: router, state: state)
         router.post("sandbox/inbound") { request, _ in
@@ -87,7 +99,7 @@ public enum CloudSimulator {
         )
     }
 
-    /// The management endpoints: templates, business profile, commerce, automation, blocking, uploads.
+    /// The management endpoints: templates, business profile, commerce, automation, blocking, uploads, groups.
     static func addGraphRoutes(to router: Router<BasicRequestContext>, state: SimulatorState) {
         typealias Handler = @Sendable (GraphCall, SimulatorState) throws(GraphFailure) -> Response
         func route(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
@@ -121,6 +133,13 @@ public enum CloudSimulator {
         route(.post, ":version/:objectID/assets", FlowEndpoints.assets)
         route(.post, ":version/:objectID/publish", FlowEndpoints.publish)
         route(.post, ":version/:objectID/deprecate", FlowEndpoints.deprecate)
+        route(.get, ":version/:objectID/groups", GroupEndpoints.list)
+        route(.get, ":version/:objectID/invite_link") { call, state throws(GraphFailure) in
+            try GroupEndpoints.inviteLink(call, state: state, reset: false)
+        }
+        route(.post, ":version/:objectID/invite_link") { call, state throws(GraphFailure) in
+            try GroupEndpoints.inviteLink(call, state: state, reset: true)
+        }
     }
 
     /// A send to `/messages`, or with `marketing` to `/marketing_messages` (Marketing Messages): that edge takes
@@ -246,11 +265,13 @@ public enum CloudSimulator {
                 sha256: SHA256.hash(data: media.bytes).map { String(format: "%02x", $0) }.joined(), fileSize: media.bytes.count, id: id))
     }
 
-    /// Graph calls on media name the number in `phone_number_id` and carry its token.
+    /// Graph calls on media carry the token of the number named in `phone_number_id`; Meta makes that parameter
+    /// optional, and without it any number's token will do (an id that names nothing is then the 404).
     static func authorized(_ request: Request, state: SimulatorState) -> Bool {
-        guard let number = state.number(request.uri.queryParameters["phone_number_id"].map(String.init) ?? "") else {
-            return false
+        guard let named = request.uri.queryParameters["phone_number_id"].map(String.init) else {
+            return state.knowsAccessToken(request.headers[.authorization] ?? "")
         }
+        guard let number = state.number(named) else { return false }
         return request.headers[.authorization] == "Bearer \(number.accessToken)"
     }
 
@@ -312,33 +333,51 @@ final class StatusWebhookPoster: Service {
         var category = "service"
     }
 
-    private let state: SimulatorState
+    /// What the poster sends: the sent/delivered/read statuses of a message, or one change body posted as it is.
+    enum Work: Sendable {
+        case statuses(Pending)
+        case change(body: [UInt8], number: SimulatedNumber)
+    }
+
+    let state: SimulatorState
     private let httpClient: HTTPClient
-    private let delay: Duration
+    let delay: Duration
     private let logger: Logger
-    private let stream: AsyncStream<Pending>
-    private let continuation: AsyncStream<Pending>.Continuation
+    private let stream: AsyncStream<Work>
+    private let continuation: AsyncStream<Work>.Continuation
 
     init(state: SimulatorState, httpClient: HTTPClient, delay: Duration, logger: Logger) {
         self.state = state
         self.httpClient = httpClient
         self.delay = delay
         self.logger = logger
-        (stream, continuation) = AsyncStream.makeStream(of: Pending.self, bufferingPolicy: .bufferingNewest(10_000))
+        (stream, continuation) = AsyncStream.makeStream(of: Work.self, bufferingPolicy: .bufferingNewest(10_000))
     }
 
     func enqueue(_ pending: Pending) {
+        enqueue(.statuses(pending))
+    }
+
+    /// Queues work for the poster's run loop; nothing is queued while no webhook URL is set.
+    func enqueue(_ work: Work) {
         guard state.webhookURL != nil else { return }
-        continuation.yield(pending)
+        continuation.yield(work)
     }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            for await pending in self.stream {
-                for status in ["sent", "delivered", "read"] {
+            for await work in self.stream {
+                switch work {
+                case .statuses(let pending):
+                    for status in ["sent", "delivered", "read"] {
+                        try? await Task.sleep(for: self.delay)
+                        if Task.isCancelled { return }
+                        await self.post(status: status, for: pending)
+                    }
+                case .change(let body, let number):
                     try? await Task.sleep(for: self.delay)
                     if Task.isCancelled { return }
-                    await self.post(status: status, for: pending)
+                    await self.post(body: body, signedFor: number)
                 }
             }
         }

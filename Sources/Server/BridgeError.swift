@@ -50,7 +50,7 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     }
 
     /// Meta's codes for "too many calls".
-    static let rateLimitCodes: Set = [4, 17, 613, 80007, 130429, 131056]
+    static let rateLimitCodes: Set = [4, 17, 613, 80007, 130429, 131056, 131208]
     /// Meta's codes for a token or permission problem: the operator's to fix, not the client's.
     static let credentialCodes: Set = [10, 33, 190]
 

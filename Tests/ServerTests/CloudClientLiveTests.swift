@@ -118,6 +118,27 @@ struct GraphOperationCase: Sendable, CustomTestStringConvertible {
             .init(name: "deleteTemplate", upstream: "DELETE /v23.0/2001/message_templates") {
                 await succeeded($0.deleteTemplate(named: "hello_world", channel: $1))
             },
+            .init(name: "groups", upstream: "GET /v23.0/1001/groups") { await succeeded($0.groups(.init(limit: 10), channel: $1)) },
+            .init(name: "createGroup", upstream: "POST /v23.0/1001/groups") {
+                await succeeded($0.createGroup(["messaging_product": "whatsapp", "subject": "Sales"], channel: $1))
+            },
+            .init(name: "group", upstream: "GET /v23.0/\(metaGroupID)") {
+                await succeeded($0.group(id: metaGroupID, fields: "subject,participants", channel: $1))
+            },
+            .init(name: "updateGroup", upstream: "POST /v23.0/\(metaGroupID)") {
+                await succeeded($0.updateGroup(id: metaGroupID, ["messaging_product": "whatsapp", "subject": "New"], picture: nil, channel: $1))
+            },
+            .init(name: "updateGroup (picture)", upstream: "POST /v23.0/\(metaGroupID)") {
+                let jpeg = UploadedFile(filename: "g.jpg", contentType: "image/jpeg", bytes: SimulatorGroupTests.jpeg(side: 192))
+                return await succeeded($0.updateGroup(id: metaGroupID, ["messaging_product": "whatsapp"], picture: jpeg, channel: $1))
+            },
+            .init(name: "deleteGroup", upstream: "DELETE /v23.0/\(metaGroupID)") { await succeeded($0.deleteGroup(id: metaGroupID, channel: $1)) },
+            .init(name: "groupInviteLink", upstream: "GET /v23.0/\(metaGroupID)/invite_link") {
+                await succeeded($0.groupInviteLink(id: metaGroupID, channel: $1))
+            },
+            .init(name: "resetGroupInviteLink", upstream: "POST /v23.0/\(metaGroupID)/invite_link") {
+                await succeeded($0.resetGroupInviteLink(id: metaGroupID, channel: $1))
+            },
         ] + flowOperations
 
     static let blockRequest: CloudJSON = ["messaging_product": "whatsapp", "block_users": [["user": "12020721369"]]]
@@ -132,6 +153,7 @@ struct CloudClientLiveTests {
         let world = try await TestWorld.make()
         world.simulator.addMedia(id: "555001", mimeType: "image/png", bytes: GraphOperationCase.pngBytes)
         GraphOperationCase.addFlows(to: world.simulator)
+        world.simulator.addGroup(id: metaGroupID, phoneNumberID: TestWorld.alpha.phoneNumberID)
         let succeeded = try await world.withSimulator { graphURL in
             let client = CloudClient(
                 httpClient: .shared, graphURL: LateBoundURL(graphURL), apiVersion: "v23.0", timeout: .seconds(5),

@@ -274,6 +274,7 @@ extension FakeGraphAPI {
         fake.onMarketingMessagesOnboarding = { .failure(failure) }
         fake.onDeleteTemplate = { _ in .failure(failure) }
         fake.flows = .refusing(with: failure)
+        fake.groups = .refusing(with: failure)
         return fake
     }
 }

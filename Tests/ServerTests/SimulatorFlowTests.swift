@@ -98,7 +98,7 @@ struct SimulatorFlowTests {
             #expect(try await graph.call("DELETE", "/v23.0/7001").json["success"] as? Bool == true)
             #expect(try await graph.call("GET", "/v23.0/7001").status == 404)
             let gone = try await graph.call("DELETE", "/v23.0/7001")
-            #expect(gone.status == 400 && gone.error["code"] as? Int == 100, "\(gone.text)")
+            #expect(gone.status == 404 && gone.error["code"] as? Int == 100, "\(gone.text)")
         }
     }
 

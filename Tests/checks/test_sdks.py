@@ -44,7 +44,8 @@ class SdkRun:
 
     def prepare(self) -> None:
         """On the wire: a sent message (reacted to, read, its acks for hookInfo), an inbound message for the history,
-        the media retrieveMedia/deleteMedia act on, the templates removeTemplate removes."""
+        the media retrieveMedia/deleteMedia act on, the templates removeTemplate removes, the groups the group operations act
+        on (one to delete)."""
         step = time.monotonic()
         status, reply = self.wire.call("POST", "/sendMessage", body={"phone": PHONE, "body": "sdk-check setup"})
         assert status == 200 and isinstance(reply, dict) and str(reply.get("id", "")).startswith("wamid."), \
@@ -77,6 +78,14 @@ class SdkRun:
                 f"setup POST /flows {role} failed: HTTP {status} {reply}"
             flow_ids[role] = reply["id"]
         self.ctx["flow_ids"] = flow_ids
+        subjects = ("sdk-check group", "sdk-check group to delete")
+        for subject in subjects:
+            status, reply = self.wire.call("POST", "/groups", body={"groupName": subject})
+            assert status == 200, f"setup POST /groups {subject} failed: HTTP {status} {reply}"
+        status, reply = self.wire.call("GET", "/groups", {"limit": "1024"})
+        assert status == 200 and isinstance(reply, dict), f"setup GET /groups failed: HTTP {status} {reply}"
+        self.ctx["group_ids"] = [next(g["id"] for g in reversed(reply["groups"]) if g.get("subject") == subject)
+                                 for subject in subjects]
         settle = time.monotonic() + 5  # the simulator's statuses reach the bridge within a second or so
         while time.monotonic() < settle:
             status, reply = self.wire.call("GET", "/hookInfo", {"messageId": self.ctx["message_id"]})

@@ -78,6 +78,9 @@ ENDPOINT_PATHS = {
     "flow_assets": "/{Version}/{Flow-ID}/assets",
     "flow_publish": "/{Version}/{Flow-ID}/publish",
     "flow_deprecate": "/{Version}/{Flow-ID}/deprecate",
+    "groups": "/{Version}/{Phone-Number-ID}/groups",
+    "group": "/{Version}/{group_id}",
+    "group_invite_link": "/{Version}/{group_id}/invite_link",
 }
 UPLOADS_ENDPOINT = "uploads"
 UPLOADS_SEGMENT = "uploads"  # the Resumable Upload API session path ends in /uploads

@@ -21,7 +21,8 @@ SDK_OPERATIONS = {
         "sendAddressMessage", "sendTemplate", "readMessage", "uploadMedia", "retrieveMedia", "DELETE media/{id}",
         "deleteMedia", "GET me", "POST me", "GET status", "GET templates", "addTemplate", "removeTemplate",
         "GET commerce", "POST commerce", "blockUser", "blockedUsers", "unblockUser", "POST conversationalAutomation",
-        "GET conversationalAutomation", "mmLiteStatus", "GET messages", "GET webhook", "POST webhook",
+        "GET conversationalAutomation", "mmLiteStatus", "listGroups", "createGroup", "getGroup", "updateGroup",
+        "getGroupInviteLink", "resetGroupInviteLink", "deleteGroup", "GET messages", "GET webhook", "POST webhook",
         "sendOrderDetails", "sendPaymentRequest", "POST callingSettings", "GET callingSettings", "initiateCall",
         "POST whatsapp_business_encryption", "GET whatsapp_business_encryption",
         "GET flows", "createFlows", "GET flows/{id}", "GET flows/{id}/preview", "PATCH flows/{id}/assets",
@@ -154,6 +155,8 @@ def main():
         catalog, templates, users, webhooks = n.CatalogApi(client), n.TemplatesApi(client), n.UsersApi(client), n.WebhooksApi(client)
         calling, flows = n.CallingApi(client), n.FlowsApi(client)
         FLOW = lambda op: REQ[op]["flow_id"]
+        groups = n.GroupsApi(client)
+        G = lambda op: REQ[op]["group_id"]
         J = lambda op: REQ[op]["json"]
         Q = lambda op: REQ[op]["query"]
 
@@ -228,6 +231,13 @@ def main():
                 TOKEN, n.ConversationalAutomation.from_dict(J("POST conversationalAutomation")), **T),
             "GET conversationalAutomation": lambda: channel.get_conversational_automation(TOKEN, **T),
             "mmLiteStatus": lambda: messaging.get_mm_lite_status(TOKEN, **T),
+            "listGroups": lambda: groups.list_groups(TOKEN, **T),
+            "createGroup": lambda: groups.create_groups(TOKEN, **T),
+            "getGroup": lambda: groups.get_groups_group_id(G("getGroup"), TOKEN, **T),
+            "updateGroup": lambda: groups.create_groups_group_id(G("updateGroup"), TOKEN, **T),
+            "getGroupInviteLink": lambda: groups.get_groups_group_id_invitelink(G("getGroupInviteLink"), TOKEN, **T),
+            "resetGroupInviteLink": lambda: groups.create_groups_group_id_invitelink(G("resetGroupInviteLink"), TOKEN, **T),
+            "deleteGroup": lambda: groups.delete_groups_group_id(G("deleteGroup"), TOKEN, **T),
             "GET messages": lambda: messaging.list_messages(TOKEN, **T),
             "GET webhook": lambda: webhooks.get_webhook(TOKEN, **T),
             "POST webhook": lambda: webhooks.set_webhook(TOKEN, n.GetWebhook200Response.from_dict(J("POST webhook")), **T),
