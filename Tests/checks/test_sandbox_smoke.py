@@ -1,6 +1,6 @@
 """The README's first command, `serve --sandbox`, as a user runs it: the curl line its banner prints, then every
-example of docs/operations.md's "Try each one in the sandbox" and "Try the account operations in the sandbox"
-sections in order, the simulator's status webhooks reaching the bridge, and a clean exit on SIGTERM with the token
+example of docs/operations.md's "Try each one in the sandbox", "Try the account operations in the sandbox" and
+"Try the group operations in the sandbox" sections in order, the simulator's status webhooks reaching the bridge, and a clean exit on SIGTERM with the token
 nowhere in the log. The examples run in bash (as a user pastes them) with BRIDGE, TOKEN and MEDIA_ID set."""
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from bridgecheck.bridge import REPO_ROOT
 OPERATIONS_DOC = REPO_ROOT / "docs" / "operations.md"
 SEND_EXAMPLES = "Try each one in the sandbox"
 ACCOUNT_EXAMPLES = "Try the account operations in the sandbox"
+GROUP_EXAMPLES = "Try the group operations in the sandbox"
+ASSIGNMENT = re.compile(r"^([A-Z_]+)=\$\((.*)\)$")
 SEND_REPLY = re.compile(r'"sent":true|"result":"success"|"mediaId":"|"url":"')
 
 
@@ -24,7 +26,7 @@ def documented_curl_lines(heading: str) -> list[str]:
     for line in OPERATIONS_DOC.read_text(encoding="utf-8").splitlines():
         if line.startswith(f"### {heading}"):
             inside = True
-        if inside and line.startswith("curl "):
+        if inside and (line.startswith("curl ") or ASSIGNMENT.match(line)):
             lines.append(line)
         if inside and line == "```":
             break
@@ -74,6 +76,24 @@ def test_documented_account_examples_answer_200_without_error(sandbox_bridge, re
                 "error" in value or "response" in value or value.get("sent") is False)
         assert code == "200" and not failed, f"documented account example failed: {line}\nHTTP {code}: {body}"
     report.add("sandbox smoke run", [f"documented account examples: {len(examples)} passed"])
+
+
+def test_documented_group_examples_answer_200_without_error(sandbox_bridge, report):
+    """The group lines run in order; `GROUP_ID=$(…)` sets a variable the later lines use, as in a user's shell."""
+    examples = documented_curl_lines(GROUP_EXAMPLES)
+    assert len(examples) >= 8, f"the documented group examples were not found in {OPERATIONS_DOC}"
+    variables = {}
+    for line in examples:
+        assignment = ASSIGNMENT.match(line)
+        if assignment:
+            variables[assignment.group(1)] = shell(assignment.group(2), sandbox_bridge, **variables).strip()
+            assert variables[assignment.group(1)], f"{line} set nothing"
+            continue
+        answer = shell(line + r" -w '\n%{http_code}'", sandbox_bridge, **variables)
+        body, _, code = answer.rpartition("\n")
+        value = json.loads(body)
+        assert code == "200" and "error" not in value, f"documented group example failed: {line}\nHTTP {code}: {body}"
+    report.add("sandbox smoke run", [f"documented group examples: {len(examples)} passed"])
 
 
 def test_simulator_status_webhooks_reach_the_bridge(sandbox_bridge):
