@@ -1,17 +1,14 @@
+import Foundation
+
 /// RSA public keys for the business encryption tests, made once with `openssl genrsa` / `openssl rsa -pubout`.
 enum TestKeys {
-    /// A 2048-bit RSA public key in PEM (SubjectPublicKeyInfo): what Meta takes.
-    static let rsa2048 = """
-        -----BEGIN PUBLIC KEY-----
-        MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsRYC+ZHuFJrq04JadliA
-        ZSastCZ7SbdZ6nyLciptnOzXPhIhQ4UotZkENdDoswwnCRv/ZFAXsedbu0udeKUO
-        aey4OV8gu+9o4TKEqAfDP/aIBaQ3StEWhrkIYwjWekk3UIYKn/c+oOVlps58hIMV
-        WBM8yN9dyslOQBtbLAa7ehwDRW/5FM+P/3CzYH3+W0CcafHIsjmPQCbl2shW/TRX
-        xnFR1pm/pAkDg8qQMPq7Ph+ShOpAhMMCWpKVPQyUknW4Pseeq+bbubLa0PBHaIGw
-        80S3ZSKoQ7tCvrT3FhUwfQWJYgxw4qHoUhw4wtmkcH3R7M4d5qdLBdYRqJ6VvbZW
-        bQIDAQAB
-        -----END PUBLIC KEY-----
-        """
+    /// A 2048-bit RSA public key in PEM (SubjectPublicKeyInfo): what Meta takes. The one docs/operations.md's
+    /// sandbox example sends, read from `docs/examples/business-public-key.pem`.
+    static let rsa2048: String = {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/examples/business-public-key.pem")
+        return ((try? String(contentsOf: file, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
 
     /// A 1024-bit RSA public key: refused before Meta is called.
     static let rsa1024 = """

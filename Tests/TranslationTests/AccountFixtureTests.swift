@@ -4,7 +4,7 @@ import OneMsg
 import Testing
 import Translation
 
-/// One fixture pair from `fixtures/account/`, in one of two directions.
+/// One fixture pair from `fixtures/account/` (or another folder of the same format), in one of two directions.
 ///
 /// Request direction (1MSG request → Cloud call): `request` (`json`, or `text` with `contentType`) and either
 /// `cloudEndpoint` + `cloudMethod` with `cloud` (the exact JSON body) and/or `cloudQuery` (the exact query),
@@ -24,8 +24,9 @@ struct AccountFixture: Sendable, CustomTestStringConvertible {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("fixtures/account")
 
-    static func all() throws -> [AccountFixture] {
-        try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+    /// Every fixture of `folder` (`fixtures/account/` unless another folder of the same format is named).
+    static func all(in folder: URL = directory) throws -> [AccountFixture] {
+        try FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "json" }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
             .map { url in
@@ -51,6 +52,32 @@ struct AccountFixture: Sendable, CustomTestStringConvertible {
         }
         guard case .string(let text)? = request["text"] else { throw FixtureError(file: name, reason: "request needs json or text") }
         return try LenientBodyDecoder.decode(body: Array(text.utf8), contentType: request["contentType"]?.scalarText)
+    }
+
+    /// Checks what `translate` makes of the request against the fixture: the exact 400 text, nothing to update, or
+    /// the exact Cloud call.
+    func expectCall(_ translate: () throws -> AccountFixtureTests.Call) {
+        let actual: AccountFixtureTests.Call
+        do {
+            actual = try translate()
+        } catch let error as ValidationError {
+            #expect(root["error"] != nil, "unexpected rejection: \(error)")
+            #expect(FieldValue.string("Invalid request: \(error.description)") == root["error"])
+            return
+        } catch {
+            Issue.record("the translation failed: \(error)")
+            return
+        }
+        #expect(root["error"] == nil, "expected a rejection")
+        guard let actual else {
+            #expect(root["nothingToUpdate"] == .bool(true), "the request named nothing to update")
+            return
+        }
+        #expect(FieldValue.string(actual.endpoint) == root["cloudEndpoint"])
+        #expect(FieldValue.string(actual.method) == root["cloudMethod"])
+        #expect(actual.body == root["cloud"])
+        #expect(actual.query == root["cloudQuery"])
+        #expect(actual.uploads == root["uploads"])
     }
 
     /// `cloudResponse` decoded as Meta's type `T`, or the member `key` of it.
@@ -90,24 +117,7 @@ struct AccountFixtureTests {
     @Test("1MSG request → exact Cloud call, or the exact 400 text", arguments: AccountFixture.requests)
     func request(fixture: AccountFixture) throws {
         let fields = try fixture.fields()
-        let actual: Call
-        do {
-            actual = try Self.call(fixture.operation, fields)
-        } catch let error as ValidationError {
-            #expect(fixture.root["error"] != nil, "unexpected rejection: \(error)")
-            #expect(FieldValue.string("Invalid request: \(error.description)") == fixture.root["error"])
-            return
-        }
-        #expect(fixture.root["error"] == nil, "expected a rejection")
-        guard let actual else {
-            #expect(fixture.root["nothingToUpdate"] == .bool(true), "the request named nothing to update")
-            return
-        }
-        #expect(FieldValue.string(actual.endpoint) == fixture.root["cloudEndpoint"])
-        #expect(FieldValue.string(actual.method) == fixture.root["cloudMethod"])
-        #expect(actual.body == fixture.root["cloud"])
-        #expect(actual.query == fixture.root["cloudQuery"])
-        #expect(actual.uploads == fixture.root["uploads"])
+        fixture.expectCall { try Self.call(fixture.operation, fields) }
     }
 
     @Test("Cloud answer → exact 1MSG reply", arguments: AccountFixture.replies)

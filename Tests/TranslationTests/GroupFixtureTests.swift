@@ -10,17 +10,7 @@ import Translation
 struct GroupFixtureTests {
     static let directory = AccountFixture.directory.deletingLastPathComponent().appendingPathComponent("groups")
 
-    static func all() throws -> [AccountFixture] {
-        try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
-            .filter { $0.pathExtension == "json" }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-            .map { url in
-                guard case .object(let root) = try JSONDecoder().decode(FieldValue.self, from: Data(contentsOf: url)),
-                    case .string(let operation)? = root["operation"]
-                else { throw FixtureError(file: url.lastPathComponent, reason: "needs an operation") }
-                return AccountFixture(name: url.deletingPathExtension().lastPathComponent, operation: operation, root: root)
-            }
-    }
+    static func all() throws -> [AccountFixture] { try AccountFixture.all(in: directory) }
 
     static var requests: [AccountFixture] { ((try? all()) ?? []).filter { $0.root["reply"] == nil } }
     static var replies: [AccountFixture] { ((try? all()) ?? []).filter { $0.root["reply"] != nil } }
@@ -37,24 +27,7 @@ struct GroupFixtureTests {
     @Test("1MSG request → exact Cloud call, or the exact 400 text", arguments: requests)
     func request(fixture: AccountFixture) throws {
         let fields = try fixture.fields()
-        let actual: AccountFixtureTests.Call
-        do {
-            actual = try Self.call(fixture.operation, fields, groupID: fixture.root["groupId"]?.text)
-        } catch let error as ValidationError {
-            #expect(fixture.root["error"] != nil, "unexpected rejection: \(error)")
-            #expect(FieldValue.string("Invalid request: \(error.description)") == fixture.root["error"])
-            return
-        }
-        #expect(fixture.root["error"] == nil, "expected a rejection")
-        guard let actual else {
-            #expect(fixture.root["nothingToUpdate"] == .bool(true), "the request named nothing to update")
-            return
-        }
-        #expect(FieldValue.string(actual.endpoint) == fixture.root["cloudEndpoint"])
-        #expect(FieldValue.string(actual.method) == fixture.root["cloudMethod"])
-        #expect(actual.body == fixture.root["cloud"])
-        #expect(actual.query == fixture.root["cloudQuery"])
-        #expect(actual.uploads == fixture.root["uploads"])
+        fixture.expectCall { try Self.call(fixture.operation, fields, groupID: fixture.root["groupId"]?.text) }
     }
 
     @Test("Cloud answer → exact 1MSG reply", arguments: replies)

@@ -22,17 +22,8 @@ SUITE = Path(__file__).resolve().parent.parent
 DRIVER = Path(__file__).resolve().parent / "sdk_driver.py"
 VENVS = REPO_ROOT / ".build" / "sdk-venvs"
 PHONE = "12020721369"
-# A 2048-bit RSA public key (made with openssl) for POST /whatsapp_business_encryption.
-BUSINESS_PUBLIC_KEY = """-----BEGIN PUBLIC KEY-----
-MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAsRYC+ZHuFJrq04JadliA
-ZSastCZ7SbdZ6nyLciptnOzXPhIhQ4UotZkENdDoswwnCRv/ZFAXsedbu0udeKUO
-aey4OV8gu+9o4TKEqAfDP/aIBaQ3StEWhrkIYwjWekk3UIYKn/c+oOVlps58hIMV
-WBM8yN9dyslOQBtbLAa7ehwDRW/5FM+P/3CzYH3+W0CcafHIsjmPQCbl2shW/TRX
-xnFR1pm/pAkDg8qQMPq7Ph+ShOpAhMMCWpKVPQyUknW4Pseeq+bbubLa0PBHaIGw
-80S3ZSKoQ7tCvrT3FhUwfQWJYgxw4qHoUhw4wtmkcH3R7M4d5qdLBdYRqJ6VvbZW
-bQIDAQAB
------END PUBLIC KEY-----
-"""
+# A 2048-bit RSA public key for POST /whatsapp_business_encryption: the one docs/operations.md's example sends.
+BUSINESS_PUBLIC_KEY = (REPO_ROOT / "docs" / "examples" / "business-public-key.pem").read_text(encoding="utf-8")
 # An order for sendOrderDetails and sendPaymentRequest: 2 × 150.00 + 1 × 90.00, tax 19.50.
 ORDER = {"status": "pending", "items": [
     {"retailer_id": "sku-bread", "name": "Bread", "quantity": 2, "amount": {"value": 15000, "offset": 100}},
