@@ -18,7 +18,7 @@ public func buildApplication(
     var logger = Logger(label: "onemsg-bridge", factory: config.logHandlerFactory ?? StreamLogHandler.standardError)
     logger.logLevel = config.logLevel
 
-    let store = try dependencies.store ?? StoreLocator.open(config.database)
+    let store = try dependencies.store ?? StoreLocator.open(config.database, poolSize: config.databasePoolSize, logger: logger)
     try await store.migrate()
 
     var clientConfiguration = HTTPClient.Configuration()
@@ -36,6 +36,8 @@ public func buildApplication(
 
     let graphURL = LateBoundURL(config.sandbox ? nil : config.graphURL)
     var services: [any Service] = [HTTPClientService(client: httpClient), HTTPClientService(client: fetchClient)]
+    // First in the group, so it stops last: the server and the dispatcher finish their work on it before.
+    if let storeService = store.service { services.insert(storeService, at: 0) }
     var simulated: SimulatedUpstreamRun?
     if config.sandbox {
         guard let upstream = dependencies.simulatedUpstream else { throw SandboxUnavailable() }

@@ -11,6 +11,8 @@ public struct BridgeConfiguration: Sendable {
     public var port: Int = 8080
     /// SQLite file path, or a `postgres://` URL.
     public var database: String = "./.bridge/bridge.sqlite"
+    /// The most connections a PostgreSQL store keeps open (ignored for SQLite).
+    public var databasePoolSize: Int = 10
     /// The Graph API base URL (ignored with `sandbox`).
     public var graphURL: String = "https://graph.facebook.com"
     /// The Graph API version in upstream paths.

@@ -1,8 +1,9 @@
 import Foundation
+import ServiceLifecycle
 
 /// Everything the bridge keeps, as the product (server, dispatcher, command line) uses it.
-/// Implementations: ``SQLiteStore`` (embedded default); a PostgreSQL store implements the same
-/// protocol, so callers never know which one they use. The contract every implementation meets is
+/// Implementations: ``SQLiteStore`` (embedded default) and ``PostgresStore`` (shared), so callers never know which
+/// one they use. The contract every implementation meets is
 /// the store test suite (`Tests/StoreTests`), run against each of them.
 public protocol BridgeStore: Sendable {
     // MARK: Lifecycle
@@ -12,6 +13,10 @@ public protocol BridgeStore: Sendable {
 
     /// Cheap round trip, for readiness checks.
     func ping() async throws
+
+    /// What must run while the store is used (PostgreSQL's connection pool), as a Service for the bridge's
+    /// `ServiceGroup`; `nil` for a store that needs nothing running (SQLite, test fakes). Run it once.
+    var service: (any Service)? { get }
 
     // MARK: Channels
 
@@ -89,4 +94,9 @@ public protocol BridgeStore: Sendable {
     func replayDeadLetters(ids: [Int64]?, now: Date) async throws -> Int
     /// How many entries are pending and dead, and the age of the oldest pending one at `now` (for metrics).
     func outboxStats(now: Date) async throws -> OutboxStats
+}
+
+extension BridgeStore {
+    /// Nothing to run.
+    public var service: (any Service)? { nil }
 }

@@ -49,7 +49,7 @@ struct ChannelRow: FetchableRecord, PersistableRecord {
         String(decoding: try JSONEncoder().encode(settings), as: UTF8.self)
     }
 
-    private static func settings(json text: String) throws -> ChannelSettings {
+    static func settings(json text: String) throws -> ChannelSettings {
         do {
             return try JSONDecoder().decode(ChannelSettings.self, from: Data(text.utf8))
         } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ServiceLifecycle
 import Store
 
 /// `onemsg-bridge channel add|list|remove|rotate-token`.
@@ -10,10 +11,17 @@ struct ChannelCommand: AsyncParsableCommand {
         subcommands: [Add.self, List.self, Update.self, Remove.self, RotateToken.self]
     )
 
-    static func openStore(_ options: DatabaseOptions) async throws -> any BridgeStore {
-        let store = try StoreLocator.open(options.resolved)
+    /// Opens and migrates the store `options` name and runs `body` with it, while the store's service (PostgreSQL's
+    /// connection pool) runs beside it; the service stops when `body` returns.
+    static func withStore<T: Sendable>(_ options: DatabaseOptions, _ body: (any BridgeStore) async throws -> T) async throws -> T {
+        let store = try StoreLocator.open(options.resolved, poolSize: try options.resolvedPoolSize())
         try await store.migrate()
-        return store
+        guard let service = store.service else { return try await body(store) }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await service.run() }
+            defer { group.cancelAll() }
+            return try await body(store)
+        }
     }
 
     /// A Meta app id is a number.
@@ -60,7 +68,10 @@ struct ChannelCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await ChannelCommand.openStore(database)
+            try await ChannelCommand.withStore(database) { store in try await run(on: store) }
+        }
+
+        func run(on store: any BridgeStore) async throws {
             let token = token ?? ChannelToken.generate()
             let channel = ChannelRecord(
                 id: id, tokenHash: ChannelToken.hash(token), phoneNumberID: phoneNumberId, wabaID: wabaId,
@@ -83,7 +94,10 @@ struct ChannelCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let store = try await ChannelCommand.openStore(database)
+            try await ChannelCommand.withStore(database) { store in try await run(on: store) }
+        }
+
+        func run(on store: any BridgeStore) async throws {
             let channels = try await store.channels()
             if channels.isEmpty {
                 print("No channels. Add one with: onemsg-bridge channel add --id ID …")
@@ -122,7 +136,10 @@ struct ChannelCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await ChannelCommand.openStore(database)
+            try await ChannelCommand.withStore(database) { store in try await run(on: store) }
+        }
+
+        func run(on store: any BridgeStore) async throws {
             guard var channel = try await store.channel(id: id) else {
                 throw CommandFailure("channel update: no channel with id \"\(id)\"")
             }
@@ -146,7 +163,10 @@ struct ChannelCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let store = try await ChannelCommand.openStore(database)
+            try await ChannelCommand.withStore(database) { store in try await run(on: store) }
+        }
+
+        func run(on store: any BridgeStore) async throws {
             guard try await store.removeChannel(id: id) else {
                 throw CommandFailure("channel remove: no channel with id \"\(id)\"")
             }
@@ -166,7 +186,10 @@ struct ChannelCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await ChannelCommand.openStore(database)
+            try await ChannelCommand.withStore(database) { store in try await run(on: store) }
+        }
+
+        func run(on store: any BridgeStore) async throws {
             let token = token ?? ChannelToken.generate()
             do {
                 try await store.replaceTokenHash(channelID: id, tokenHash: ChannelToken.hash(token))

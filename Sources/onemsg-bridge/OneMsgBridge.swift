@@ -20,8 +20,26 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "SQLite file path or postgres:// URL (env BRIDGE_DATABASE; default ./.bridge/bridge.sqlite).")
     var database: String?
 
+    @Option(help: "Most connections open to a PostgreSQL database (env BRIDGE_DATABASE_POOL_SIZE; default 10).")
+    var databasePoolSize: Int?
+
     var resolved: String {
         database ?? Environment.value("BRIDGE_DATABASE") ?? BridgeConfiguration().database
+    }
+
+    /// The pool size: the option, else the environment, else the default; at least 1.
+    func resolvedPoolSize() throws -> Int {
+        let size: Int
+        if let databasePoolSize {
+            size = databasePoolSize
+        } else if let text = Environment.value("BRIDGE_DATABASE_POOL_SIZE") {
+            guard let value = Int(text) else { throw ValidationError("BRIDGE_DATABASE_POOL_SIZE must be a whole number") }
+            size = value
+        } else {
+            size = BridgeConfiguration().databasePoolSize
+        }
+        guard size >= 1 else { throw ValidationError("the database pool size must be at least 1") }
+        return size
     }
 }
 

@@ -83,6 +83,7 @@ struct Serve: AsyncParsableCommand {
             config.port = port
         }
         config.database = database.resolved
+        config.databasePoolSize = try database.resolvedPoolSize()
         config.graphURL = graphURL ?? Environment.value("BRIDGE_GRAPH_URL") ?? config.graphURL
         config.graphAPIVersion = graphAPIVersion ?? Environment.value("BRIDGE_GRAPH_API_VERSION") ?? config.graphAPIVersion
         config.publicURL = publicURL ?? Environment.value("BRIDGE_PUBLIC_URL")

@@ -16,7 +16,10 @@ struct WebhooksCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
 
         func run() async throws {
-            let store = try await ChannelCommand.openStore(database)
+            try await ChannelCommand.withStore(database) { store in try await run(on: store) }
+        }
+
+        func run(on store: any BridgeStore) async throws {
             let stats = try await store.outboxStats(now: Date())
             print("pending: \(stats.pending)  dead: \(stats.dead)  oldest pending: \(Int(stats.oldestPendingAge)) s")
             let dead = try await store.deadLetters(limit: limit)
@@ -54,7 +57,10 @@ struct WebhooksCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try await ChannelCommand.openStore(database)
+            try await ChannelCommand.withStore(database) { store in try await run(on: store) }
+        }
+
+        func run(on store: any BridgeStore) async throws {
             let count = try await store.replayDeadLetters(ids: all ? nil : ids, now: Date())
             print("Replayed \(count) dead letter\(count == 1 ? "" : "s").")
         }

@@ -59,10 +59,12 @@ struct SQLiteStoreTests {
         #expect(throws: StoreError.self) { try SQLiteStore(path: file + "/bridge.sqlite") }
     }
 
-    @Test("--database values that are not SQLite paths are refused clearly")
-    func locator() {
-        #expect(throws: StoreError.self) { try StoreLocator.open("postgres://user:pw@localhost:5432/db") }
+    @Test("--database URLs other than postgres:// are refused clearly; a postgres:// URL opens a PostgreSQL store")
+    func locator() throws {
         #expect(throws: StoreError.self) { try StoreLocator.open("mysql://localhost/db") }
+        #expect(throws: StoreError.self) { try StoreLocator.open("postgres://localhost/db") }
+        #expect(try StoreLocator.open("postgres://user:pw@localhost:5432/db") is PostgresStore)
+        #expect(try StoreLocator.open("postgresql://user@localhost/db") is PostgresStore)
     }
 
     @Test("an SQLite path opens an SQLite store")

@@ -11,8 +11,9 @@ protocol InspectableStore: BridgeStore {
 
 extension SQLiteStore: InspectableStore {}
 
-/// One kind of store the contract suite runs against. A new store (PostgreSQL) joins the suite by
-/// adding its factory to ``all``.
+extension PostgresStore: InspectableStore {}
+
+/// One kind of store the contract suite runs against. A new store joins the suite by adding its factory to ``all``.
 struct StoreFactory: Sendable, CustomTestStringConvertible {
     /// How the store shows in test names.
     let name: String
@@ -34,8 +35,19 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
     /// SQLite in a new file (a `DatabasePool` in WAL mode, as the bridge runs it).
     static let sqliteFile = StoreFactory(name: "SQLite file") { try SQLiteStore(path: temporaryDatabasePath()) }
 
-    /// Every store the contract suite checks.
-    static let all: [StoreFactory] = [.sqliteInMemory, .sqliteFile]
+    /// PostgreSQL on the server `BRIDGE_TEST_POSTGRES_URL` names, each store in a new database of its own, its pool
+    /// running; `nil` when the variable is unset.
+    static let postgres: StoreFactory? =
+        PostgresTestServer.adminURL == nil ? nil : StoreFactory(name: "PostgreSQL") { try await PostgresTestServer.makeStore() }
+
+    /// Every store the contract suite checks: the SQLite ones, and PostgreSQL when `BRIDGE_TEST_POSTGRES_URL` is set.
+    static let all: [StoreFactory] = {
+        guard let postgres else {
+            print("BRIDGE_TEST_POSTGRES_URL is not set: the store contract suite runs without PostgreSQL")
+            return [.sqliteInMemory, .sqliteFile]
+        }
+        return [.sqliteInMemory, .sqliteFile, postgres]
+    }()
 
     /// A path in a new temporary folder.
     static func temporaryDatabasePath() -> String {

@@ -1,0 +1,144 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+
+extension PostgresStore {
+    /// The columns of an outbox row, in the order ``outboxEntry(from:)`` reads them.
+    private static let outboxColumns =
+        "id, channel_id, url, chat_id, body, attempts, queued_at, next_attempt_at, last_error, state, single_attempt"
+
+    /// Queues one pending row per URL of `event`, due at `date`, in the caller's transaction; returns how many.
+    @discardableResult
+    func enqueue(_ event: QueuedEvent, at date: Date, on connection: PostgresConnection) async throws -> Int {
+        let body = ByteBuffer(bytes: event.body)
+        let time = date.timeIntervalSince1970
+        for url in event.urls {
+            _ = try await connection.query(
+                """
+                INSERT INTO outbox (channel_id, url, chat_id, body, attempts, queued_at, next_attempt_at, state, single_attempt)
+                VALUES (\(event.channelID), \(url), \(event.chatID), \(body), 0, \(time), \(time),
+                    \(OutboxEntry.State.pending.rawValue), \(event.singleAttempt))
+                """,
+                logger: queryLogger
+            ).collect()
+        }
+        return event.urls.count
+    }
+
+    /// Pending entries that are due and first in line for their (channel, URL, chat), oldest first.
+    public func dueOutboxEntries(now: Date, limit: Int) async throws -> [OutboxEntry] {
+        // Events of one chat reach one URL in order: an entry waits while an older one of its line is pending.
+        try await outboxEntries(
+            """
+            SELECT \(unescaped: Self.outboxColumns) FROM outbox AS entry
+            WHERE entry.state = 'pending' AND entry.next_attempt_at <= \(now.timeIntervalSince1970)
+              AND entry.id = (
+                SELECT MIN(line.id) FROM outbox AS line
+                WHERE line.state = 'pending' AND line.channel_id = entry.channel_id AND line.url = entry.url
+                  AND line.chat_id = entry.chat_id)
+            ORDER BY entry.id LIMIT \(Int64(max(limit, 0)))
+            """)
+    }
+
+    /// The earliest time a pending entry becomes due, if any.
+    public func nextOutboxDueDate() async throws -> Date? {
+        try await read { connection in
+            let rows = try await connection.query("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'", logger: queryLogger)
+                .collect()
+            return try rows.first?.decode(Double?.self).map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    /// Removes delivered entries, all in one transaction.
+    public func markDelivered(outboxIDs: [Int64]) async throws {
+        guard !outboxIDs.isEmpty else { return }
+        try await write { connection in
+            _ = try await connection.query("DELETE FROM outbox WHERE id = ANY(\(outboxIDs))", logger: queryLogger).collect()
+        }
+    }
+
+    /// Records a failed attempt of a pending entry and when to try it again.
+    public func reschedule(outboxID: Int64, attempts: Int, at: Date, error: String) async throws {
+        try await write { connection in
+            _ = try await connection.query(
+                """
+                UPDATE outbox SET attempts = \(attempts), next_attempt_at = \(at.timeIntervalSince1970), last_error = \(error)
+                WHERE id = \(outboxID)
+                """,
+                logger: queryLogger
+            ).collect()
+        }
+    }
+
+    /// Records a failed attempt that ends an entry's retries: it becomes a dead letter, out of line.
+    public func deadLetter(outboxID: Int64, attempts: Int, error: String) async throws {
+        try await write { connection in
+            _ = try await connection.query(
+                "UPDATE outbox SET state = 'dead', attempts = \(attempts), last_error = \(error) WHERE id = \(outboxID)",
+                logger: queryLogger
+            ).collect()
+        }
+    }
+
+    /// Dead letters, oldest first.
+    public func deadLetters(limit: Int) async throws -> [OutboxEntry] {
+        try await outboxEntries(
+            "SELECT \(unescaped: Self.outboxColumns) FROM outbox WHERE state = 'dead' ORDER BY id LIMIT \(Int64(max(limit, 0)))")
+    }
+
+    /// Puts dead letters (all, or those with the given ids) back in line with a fresh retry budget; returns how many.
+    public func replayDeadLetters(ids: [Int64]?, now: Date) async throws -> Int {
+        let time = now.timeIntervalSince1970
+        // An operator's replay gets the whole retry budget, even for events queued with guaranteedHooks off.
+        let update: PostgresQuery =
+            if let ids {
+                """
+                UPDATE outbox SET state = 'pending', attempts = 0, queued_at = \(time), next_attempt_at = \(time),
+                    last_error = NULL, single_attempt = FALSE
+                WHERE state = 'dead' AND id = ANY(\(ids)) RETURNING id
+                """
+            } else {
+                """
+                UPDATE outbox SET state = 'pending', attempts = 0, queued_at = \(time), next_attempt_at = \(time),
+                    last_error = NULL, single_attempt = FALSE
+                WHERE state = 'dead' RETURNING id
+                """
+            }
+        return try await write { connection in try await connection.query(update, logger: queryLogger).collect().count }
+    }
+
+    /// How many entries are pending and dead, and the age of the oldest pending one at `now`.
+    public func outboxStats(now: Date) async throws -> OutboxStats {
+        try await read { connection in
+            let rows = try await connection.query(
+                """
+                SELECT COUNT(*) FILTER (WHERE state = 'pending'), COUNT(*) FILTER (WHERE state = 'dead'),
+                       MIN(queued_at) FILTER (WHERE state = 'pending')
+                FROM outbox
+                """,
+                logger: queryLogger
+            ).collect()
+            guard let row = rows.first else { return OutboxStats(pending: 0, dead: 0, oldestPendingAge: 0) }
+            let (pending, dead, oldest) = try row.decode((Int64, Int64, Double?).self)
+            return OutboxStats(
+                pending: Int(pending), dead: Int(dead),
+                oldestPendingAge: oldest.map { max(0, now.timeIntervalSince1970 - $0) } ?? 0)
+        }
+    }
+
+    private func outboxEntries(_ query: PostgresQuery) async throws -> [OutboxEntry] {
+        try await read { connection in
+            try await connection.query(query, logger: queryLogger).collect().map(Self.outboxEntry(from:))
+        }
+    }
+
+    private static func outboxEntry(from row: PostgresRow) throws -> OutboxEntry {
+        let (id, channelID, url, chatID, body, attempts, queuedAt, nextAttemptAt, lastError, state, singleAttempt) = try row.decode(
+            (Int64, String, String, String, ByteBuffer, Int64, Double, Double, String?, String, Bool).self)
+        // A state this build does not know (written by a newer one) is read as pending, as SQLite's store does.
+        return OutboxEntry(
+            id: id, channelID: channelID, url: url, chatID: chatID, body: Array(body.readableBytesView), attempts: Int(attempts),
+            queuedAt: Date(timeIntervalSince1970: queuedAt), nextAttemptAt: Date(timeIntervalSince1970: nextAttemptAt),
+            lastError: lastError, state: OutboxEntry.State(rawValue: state) ?? .pending, singleAttempt: singleAttempt)
+    }
+}
