@@ -8,6 +8,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case unsupportedDatabase(String)
     /// The database failed; the text is the driver's, without bound values.
     case database(String)
+    /// `store copy` found rows in these tables of its target, which must be empty; nothing was written.
+    case copyTargetNotEmpty(tables: [String])
 
     /// A sentence for operators and logs.
     public var description: String {
@@ -16,6 +18,8 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case .channelNotFound(let id): "no channel with id \"\(id)\""
         case .unsupportedDatabase(let reason): reason
         case .database(let reason): "database error: \(reason)"
+        case .copyTargetNotEmpty(let tables):
+            "the target database is not empty (rows in \(tables.joined(separator: ", "))); copy into a new, empty database"
         }
     }
 }

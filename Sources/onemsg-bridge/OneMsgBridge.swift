@@ -10,7 +10,7 @@ struct OneMsgBridge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "onemsg-bridge",
         abstract: "Serves the 1MSG.IO WhatsApp API and translates it to Meta's WhatsApp Cloud API.",
-        subcommands: [Serve.self, ChannelCommand.self, WebhooksCommand.self],
+        subcommands: [Serve.self, ChannelCommand.self, WebhooksCommand.self, StoreCommand.self],
         defaultSubcommand: Serve.self
     )
 }
