@@ -17,6 +17,10 @@ public struct RetryPolicy: Sendable, Hashable {
 
     public init() {}
 
+    /// How long a dispatcher's claim leases its entries: twice the attempt timeout and ten seconds more, so that a
+    /// batch of attempts and its store updates finish well inside the lease and only a dead instance's leases expire.
+    public var leaseDuration: Duration { attemptTimeout * 2 + .seconds(10) }
+
     /// The wait after the `attempt`-th failed attempt (1-based), given a random draw in [0, 1).
     public func delay(afterAttempt attempt: Int, random: Double) -> Duration {
         let exponent = Double(max(attempt - 1, 0))

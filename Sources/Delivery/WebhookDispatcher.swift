@@ -25,6 +25,10 @@ public struct DeliveryObserver: Sendable {
 /// Delivers queued 1MSG webhook events from the store's outbox: at least once, in order per chat and
 /// URL, retrying by ``RetryPolicy`` until delivered or dead-lettered. Waiting events live in the store,
 /// so they survive restarts; on graceful shutdown the attempts under way finish first.
+///
+/// Entries are claimed with a lease under this dispatcher's ``owner`` id, so dispatchers of several instances on one
+/// database never deliver one entry at once nor two entries of one line; a dispatcher that dies leaves its leases
+/// to expire (after ``leaseDuration``), and another takes the work over.
 public final class WebhookDispatcher: Service {
     private let store: any BridgeStore
     private let httpClient: HTTPClient
@@ -35,11 +39,15 @@ public final class WebhookDispatcher: Service {
     private let batchSize: Int
     /// Longest sleep when nothing is due, so that retries scheduled by other instances are seen.
     private let idlePoll: Duration
+    /// This dispatcher's lease owner id, unique per instance (a new UUID by default).
+    public let owner: String
+    /// How long a claim holds its entries: longer than a batch of attempts takes.
+    public let leaseDuration: Duration
 
     public init(
         store: any BridgeStore, httpClient: HTTPClient, policy: RetryPolicy, signal: DeliverySignal,
         observer: DeliveryObserver = DeliveryObserver(), logger: Logger, batchSize: Int = 64,
-        idlePoll: Duration = .seconds(1)
+        idlePoll: Duration = .seconds(1), owner: String = UUID().uuidString, leaseDuration: Duration? = nil
     ) {
         self.store = store
         self.httpClient = httpClient
@@ -49,22 +57,26 @@ public final class WebhookDispatcher: Service {
         self.logger = logger
         self.batchSize = batchSize
         self.idlePoll = idlePoll
+        self.owner = owner
+        self.leaseDuration = leaseDuration ?? policy.leaseDuration
     }
 
     public func run() async throws {
         let stopping = StopFlag()
+        logger.info("webhook dispatcher started", metadata: ["outbox.owner": "\(owner)", "outbox.lease": "\(leaseDuration)"])
         await withGracefulShutdownHandler {
             while !stopping.isSet {
                 let due: [OutboxEntry]
+                let now = Date()
                 do {
-                    due = try await store.dueOutboxEntries(now: Date(), limit: batchSize)
+                    due = try await store.claimOutboxEntries(now: now, limit: batchSize, leaseFor: leaseDuration, owner: owner)
                 } catch {
                     logger.error("outbox unreadable", metadata: ["error": "\(error)"])
                     await signal.wait(timeout: idlePoll)
                     continue
                 }
                 if due.isEmpty {
-                    await signal.wait(timeout: await idleWait())
+                    await signal.wait(timeout: await idleWait(after: now))
                     continue
                 }
                 // Each entry is first in its (channel, URL, chat) line, so they may go out together.
@@ -76,8 +88,13 @@ public final class WebhookDispatcher: Service {
                 }
                 // One transaction for the whole batch; a crash before it only means a repeat delivery.
                 do {
-                    try await store.markDelivered(outboxIDs: delivered)
+                    let recorded = try await store.markDelivered(outboxIDs: delivered, owner: owner)
                     for _ in delivered { observer.delivered() }
+                    if recorded < delivered.count {
+                        logger.warning(
+                            "delivered after the lease passed to another instance; the event may be delivered again",
+                            metadata: ["count": "\(delivered.count - recorded)"])
+                    }
                 } catch {
                     logger.error("outbox update failed", metadata: ["error": "\(error)"])
                 }
@@ -88,8 +105,12 @@ public final class WebhookDispatcher: Service {
         }
     }
 
-    private func idleWait() async -> Duration {
+    /// The wait after a claim at `claimedAt` found nothing.
+    private func idleWait(after claimedAt: Date) async -> Duration {
         guard let next = try? await store.nextOutboxDueDate() else { return idlePoll }
+        // Due at the claim yet not claimed: it waits in line or behind another instance's lease; new events and
+        // this instance's own results wake the loop, the others' are seen at the next poll.
+        if next <= claimedAt { return idlePoll }
         let seconds = next.timeIntervalSinceNow
         if seconds <= 0 { return .milliseconds(1) }
         return min(idlePoll, .milliseconds(Int64(seconds * 1000) + 1))
@@ -110,12 +131,18 @@ public final class WebhookDispatcher: Service {
             case .delivered:
                 return true
             case .retry(let date, let reason):
-                try await store.reschedule(outboxID: entry.id, attempts: attempts, at: date, error: reason)
+                guard try await store.reschedule(outboxID: entry.id, owner: owner, attempts: attempts, at: date, error: reason) else {
+                    logLostLease(entry)
+                    return false
+                }
                 observer.retried()
                 logger.info(
                     "webhook delivery will be retried", metadata: ["outbox.id": "\(entry.id)", "attempts": "\(attempts)", "reason": "\(reason)"])
             case .deadLetter(let reason):
-                try await store.deadLetter(outboxID: entry.id, attempts: attempts, error: reason)
+                guard try await store.deadLetter(outboxID: entry.id, owner: owner, attempts: attempts, error: reason) else {
+                    logLostLease(entry)
+                    return false
+                }
                 observer.deadLettered()
                 logger.warning("webhook delivery dead-lettered", metadata: ["outbox.id": "\(entry.id)", "reason": "\(reason)"])
             }
@@ -123,6 +150,10 @@ public final class WebhookDispatcher: Service {
             logger.error("outbox update failed", metadata: ["outbox.id": "\(entry.id)", "error": "\(error)"])
         }
         return false
+    }
+
+    private func logLostLease(_ entry: OutboxEntry) {
+        logger.warning("attempt result dropped: the lease passed to another instance", metadata: ["outbox.id": "\(entry.id)"])
     }
 
     private func post(_ entry: OutboxEntry) async -> AttemptOutcome {

@@ -77,17 +77,27 @@ public protocol BridgeStore: Sendable {
 
     // MARK: Outbox
 
-    /// Pending entries that are due and first in line for their (channel, URL, chat), oldest first.
-    func dueOutboxEntries(now: Date, limit: Int) async throws -> [OutboxEntry]
-    /// The earliest time a pending entry becomes due, if any.
+    /// Claims up to `limit` pending entries, oldest first, that are due, first in line for their (channel, URL, chat),
+    /// and whose line holds no unexpired lease (`lease_until > now`); in the same transaction each is leased to `owner`
+    /// until `now + leaseFor`. Two owners claiming at once never get one entry, nor two entries of one line; a dispatcher
+    /// that dies leaves its leases to expire, and then any owner may claim the entries again.
+    func claimOutboxEntries(now: Date, limit: Int, leaseFor: Duration, owner: String) async throws -> [OutboxEntry]
+    /// The earliest time a pending entry becomes due, if any (it may still wait in line or behind a lease).
     func nextOutboxDueDate() async throws -> Date?
-    /// Removes delivered entries, all in one transaction.
-    func markDelivered(outboxIDs: [Int64]) async throws
-    /// Records a failed attempt of a pending entry and when to try it again; it keeps its place in line.
-    func reschedule(outboxID: Int64, attempts: Int, at: Date, error: String) async throws
-    /// Records a failed attempt that ends an entry's retries: it becomes a dead letter and leaves the
-    /// line, so the next entry of its chat can go.
-    func deadLetter(outboxID: Int64, attempts: Int, error: String) async throws
+    /// Removes delivered entries, all in one transaction, and returns how many. Lease rule (as for ``reschedule`` and
+    /// ``deadLetter``): only entries still leased to `owner` change, expired or not; an entry another owner claimed
+    /// since, or that is no longer leased, is left as it is, so a late result never undoes the newer owner's state.
+    @discardableResult
+    func markDelivered(outboxIDs: [Int64], owner: String) async throws -> Int
+    /// Records a failed attempt of a pending entry leased to `owner` and when to try it again; it keeps its place in
+    /// line and its lease ends. Returns `false` (and changes nothing) when `owner` no longer holds the entry.
+    @discardableResult
+    func reschedule(outboxID: Int64, owner: String, attempts: Int, at: Date, error: String) async throws -> Bool
+    /// Records a failed attempt that ends the retries of a pending entry leased to `owner`: it becomes a dead letter
+    /// and leaves the line, so the next entry of its chat can go. Returns `false` (and changes nothing) when `owner`
+    /// no longer holds the entry.
+    @discardableResult
+    func deadLetter(outboxID: Int64, owner: String, attempts: Int, error: String) async throws -> Bool
     /// Dead letters, oldest first.
     func deadLetters(limit: Int) async throws -> [OutboxEntry]
     /// Puts dead letters (all, or those with the given ids) back in line with a fresh retry budget; returns how many.

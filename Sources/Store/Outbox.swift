@@ -214,3 +214,11 @@ public struct OutboxStats: Sendable, Hashable {
         self.oldestPendingAge = oldestPendingAge
     }
 }
+
+extension OutboxEntry {
+    /// When a lease taken at `now` for `duration` ends, in seconds since 1970 (as stored in `lease_until`).
+    static func leaseEnd(now: Date, duration: Duration) -> Double {
+        let components = duration.components
+        return now.timeIntervalSince1970 + Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 
 /// The PostgreSQL schema, as a list of versioned migrations recorded in `schema_migrations`. Released migrations are
-/// never edited: a change is a new migration appended at the end. The tables are those of ``SQLiteMigrations`` v1–v6
+/// never edited: a change is a new migration appended at the end. The tables are those of ``SQLiteMigrations`` v1–v7
 /// (same names, columns and indexes), with PostgreSQL types (`BIGINT`, `BIGSERIAL`, `BOOLEAN`, `BYTEA`, dates as
 /// `DOUBLE PRECISION` seconds since 1970) and one table of its own, `message_counters`, which numbers each channel's
 /// messages under a row lock so that concurrent writers never take the same number.
@@ -128,6 +128,12 @@ enum PostgresMigrations {
                     removed BOOLEAN NOT NULL, changed_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (channel_id, phone))
                 """,
                 "CREATE INDEX customer_identities_bsuid ON customer_identities (channel_id, bsuid)",
+            ]),
+        Migration(
+            version: 7, name: "v7-outbox-leases",
+            statements: [
+                "ALTER TABLE outbox ADD COLUMN lease_owner TEXT",
+                "ALTER TABLE outbox ADD COLUMN lease_until DOUBLE PRECISION",
             ]),
     ]
 }

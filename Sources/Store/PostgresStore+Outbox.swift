@@ -25,19 +25,46 @@ extension PostgresStore {
         return event.urls.count
     }
 
-    /// Pending entries that are due and first in line for their (channel, URL, chat), oldest first.
-    public func dueOutboxEntries(now: Date, limit: Int) async throws -> [OutboxEntry] {
-        // Events of one chat reach one URL in order: an entry waits while an older one of its line is pending.
-        try await outboxEntries(
-            """
-            SELECT \(unescaped: Self.outboxColumns) FROM outbox AS entry
-            WHERE entry.state = 'pending' AND entry.next_attempt_at <= \(now.timeIntervalSince1970)
-              AND entry.id = (
-                SELECT MIN(line.id) FROM outbox AS line
-                WHERE line.state = 'pending' AND line.channel_id = entry.channel_id AND line.url = entry.url
-                  AND line.chat_id = entry.chat_id)
-            ORDER BY entry.id LIMIT \(Int64(max(limit, 0)))
-            """)
+    /// The advisory lock key that serializes claims across instances (any constant, fixed forever).
+    static let claimLockKey: Int64 = 0x6F6E_656D_7367_0002
+
+    /// Claims due entries that are first in their line and whose line holds no unexpired lease, and leases them to
+    /// `owner`, in one transaction.
+    ///
+    /// Claims take a transaction-level advisory lock first, so each claim sees every earlier one committed: the
+    /// "no unexpired lease in the line" test spans rows that are not locked, and without it two instances could
+    /// each see a line free at once (after a dead letter is replayed in front of a leased entry). The candidate
+    /// rows are taken `FOR UPDATE SKIP LOCKED`, so a claim never waits for rows a delivery is updating, and the
+    /// direct tests on the row (pending, due, its own lease expired) are checked again on its newest version.
+    public func claimOutboxEntries(now: Date, limit: Int, leaseFor: Duration, owner: String) async throws -> [OutboxEntry] {
+        let time = now.timeIntervalSince1970
+        let until = OutboxEntry.leaseEnd(now: now, duration: leaseFor)
+        return try await write { connection in
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(Self.claimLockKey))", logger: queryLogger).collect()
+            let rows = try await connection.query(
+                """
+                UPDATE outbox SET lease_owner = \(owner), lease_until = \(until)
+                WHERE id IN (
+                  SELECT entry.id FROM outbox AS entry
+                  WHERE entry.state = 'pending' AND entry.next_attempt_at <= \(time)
+                    AND (entry.lease_until IS NULL OR entry.lease_until <= \(time))
+                    AND entry.id = (
+                      SELECT MIN(line.id) FROM outbox AS line
+                      WHERE line.state = 'pending' AND line.channel_id = entry.channel_id AND line.url = entry.url
+                        AND line.chat_id = entry.chat_id)
+                    AND NOT EXISTS (
+                      SELECT 1 FROM outbox AS held
+                      WHERE held.state = 'pending' AND held.channel_id = entry.channel_id AND held.url = entry.url
+                        AND held.chat_id = entry.chat_id AND held.lease_until > \(time))
+                  ORDER BY entry.id LIMIT \(Int64(max(limit, 0)))
+                  FOR UPDATE OF entry SKIP LOCKED)
+                RETURNING \(unescaped: Self.outboxColumns)
+                """,
+                logger: queryLogger
+            ).collect()
+            // RETURNING keeps no order.
+            return try rows.map(Self.outboxEntry(from:)).sorted { $0.id < $1.id }
+        }
     }
 
     /// The earliest time a pending entry becomes due, if any.
@@ -49,34 +76,40 @@ extension PostgresStore {
         }
     }
 
-    /// Removes delivered entries, all in one transaction.
-    public func markDelivered(outboxIDs: [Int64]) async throws {
-        guard !outboxIDs.isEmpty else { return }
-        try await write { connection in
-            _ = try await connection.query("DELETE FROM outbox WHERE id = ANY(\(outboxIDs))", logger: queryLogger).collect()
+    /// Removes delivered entries still leased to `owner`, all in one transaction; returns how many.
+    public func markDelivered(outboxIDs: [Int64], owner: String) async throws -> Int {
+        guard !outboxIDs.isEmpty else { return 0 }
+        return try await write { connection in
+            try await connection.query(
+                "DELETE FROM outbox WHERE id = ANY(\(outboxIDs)) AND lease_owner = \(owner) RETURNING id", logger: queryLogger
+            ).collect().count
         }
     }
 
-    /// Records a failed attempt of a pending entry and when to try it again.
-    public func reschedule(outboxID: Int64, attempts: Int, at: Date, error: String) async throws {
+    /// Records a failed attempt of a pending entry leased to `owner` and when to try it again; ends the lease.
+    public func reschedule(outboxID: Int64, owner: String, attempts: Int, at: Date, error: String) async throws -> Bool {
         try await write { connection in
-            _ = try await connection.query(
+            try await !connection.query(
                 """
-                UPDATE outbox SET attempts = \(attempts), next_attempt_at = \(at.timeIntervalSince1970), last_error = \(error)
-                WHERE id = \(outboxID)
+                UPDATE outbox SET attempts = \(attempts), next_attempt_at = \(at.timeIntervalSince1970), last_error = \(error),
+                    lease_owner = NULL, lease_until = NULL
+                WHERE id = \(outboxID) AND state = 'pending' AND lease_owner = \(owner) RETURNING id
                 """,
                 logger: queryLogger
-            ).collect()
+            ).collect().isEmpty
         }
     }
 
-    /// Records a failed attempt that ends an entry's retries: it becomes a dead letter, out of line.
-    public func deadLetter(outboxID: Int64, attempts: Int, error: String) async throws {
+    /// Records a failed attempt that ends the retries of an entry leased to `owner`: a dead letter, out of line.
+    public func deadLetter(outboxID: Int64, owner: String, attempts: Int, error: String) async throws -> Bool {
         try await write { connection in
-            _ = try await connection.query(
-                "UPDATE outbox SET state = 'dead', attempts = \(attempts), last_error = \(error) WHERE id = \(outboxID)",
+            try await !connection.query(
+                """
+                UPDATE outbox SET state = 'dead', attempts = \(attempts), last_error = \(error), lease_owner = NULL, lease_until = NULL
+                WHERE id = \(outboxID) AND state = 'pending' AND lease_owner = \(owner) RETURNING id
+                """,
                 logger: queryLogger
-            ).collect()
+            ).collect().isEmpty
         }
     }
 
@@ -94,13 +127,13 @@ extension PostgresStore {
             if let ids {
                 """
                 UPDATE outbox SET state = 'pending', attempts = 0, queued_at = \(time), next_attempt_at = \(time),
-                    last_error = NULL, single_attempt = FALSE
+                    last_error = NULL, single_attempt = FALSE, lease_owner = NULL, lease_until = NULL
                 WHERE state = 'dead' AND id = ANY(\(ids)) RETURNING id
                 """
             } else {
                 """
                 UPDATE outbox SET state = 'pending', attempts = 0, queued_at = \(time), next_attempt_at = \(time),
-                    last_error = NULL, single_attempt = FALSE
+                    last_error = NULL, single_attempt = FALSE, lease_owner = NULL, lease_until = NULL
                 WHERE state = 'dead' RETURNING id
                 """
             }

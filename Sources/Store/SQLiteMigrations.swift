@@ -119,6 +119,14 @@ enum SQLiteMigrations {
                     CREATE INDEX customer_identities_bsuid ON customer_identities (channel_id, bsuid);
                     """)
         }
+        migrator.registerMigration("v7-outbox-leases") { db in
+            // A claimed entry is leased to one dispatcher until `lease_until`; NULL means not leased.
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN lease_owner TEXT;
+                    ALTER TABLE outbox ADD COLUMN lease_until DOUBLE;
+                    """)
+        }
         return migrator
     }
 }

@@ -7,7 +7,8 @@ extension OutboxEntry.State: DatabaseValueConvertible {}
 /// A row of the `outbox` table: one queued delivery of one event to one URL.
 ///
 /// The indexes serve the dispatcher: `outbox_line (state, channel_id, url, chat_id, id)` finds the
-/// first pending entry of each line, `outbox_due (state, next_attempt_at)` the next due date.
+/// first pending entry of each line (and its leases), `outbox_due (state, next_attempt_at)` the next due date.
+/// `lease_owner` and `lease_until` (v7) are written by claims only, so they are not fields of the row.
 struct OutboxRow: FetchableRecord, PersistableRecord {
     static let databaseTableName = "outbox"
 
@@ -23,6 +24,8 @@ struct OutboxRow: FetchableRecord, PersistableRecord {
         case lastError = "last_error"
         case state
         case singleAttempt = "single_attempt"
+        case leaseOwner = "lease_owner"
+        case leaseUntil = "lease_until"
     }
 
     /// `nil` until inserted: SQLite numbers the row (AUTOINCREMENT), and the number is the queue order.
@@ -106,28 +109,33 @@ struct OutboxRow: FetchableRecord, PersistableRecord {
 }
 
 extension SQLiteStore {
-    /// Pending entries that are due and first in line for their (channel, URL, chat), oldest first.
-    public func dueOutboxEntries(now: Date, limit: Int) async throws -> [OutboxEntry] {
+    /// Claims due entries that are first in their line and whose line holds no unexpired lease, and leases them to
+    /// `owner`, in one write transaction (SQLite has one writer, so no other claim runs in between).
+    public func claimOutboxEntries(now: Date, limit: Int, leaseFor: Duration, owner: String) async throws -> [OutboxEntry] {
         typealias Columns = OutboxRow.Columns
-        // Events of one chat reach one URL in order: an entry waits while an older one of its line is pending.
-        return try await read { db in
-            // Built here: a TableAlias is not to be shared between threads. Both sides are named, or
-            // GRDB would call both "outbox" and the subquery would not see the outer row.
-            let entry = TableAlias(name: "entry")
-            let line = TableAlias(name: "line")
-            let firstOfLine = OutboxRow.aliased(line)
-                .select(min(line[Columns.id]))
-                .filter(line[Columns.state] == OutboxEntry.State.pending)
-                .filter(line[Columns.channelID] == entry[Columns.channelID])
-                .filter(line[Columns.url] == entry[Columns.url])
-                .filter(line[Columns.chatID] == entry[Columns.chatID])
-            let request = OutboxRow.aliased(entry)
-                .filter(entry[Columns.state] == OutboxEntry.State.pending)
-                .filter(entry[Columns.nextAttemptAt] <= now.timeIntervalSince1970)
-                .filter(entry[Columns.id] == firstOfLine)
-                .order(entry[Columns.id])
-                .limit(limit)
-            return try request.fetchAll(db).map(\.entry)
+        let time = now.timeIntervalSince1970
+        let until = OutboxEntry.leaseEnd(now: now, duration: leaseFor)
+        let pending = OutboxEntry.State.pending
+        // Events of one chat reach one URL in order: an entry waits while an older one of its line is pending, and
+        // while any entry of its line is leased (a replayed dead letter may come back in front of a leased entry).
+        let candidates: SQLRequest<OutboxRow> = """
+            SELECT entry.* FROM outbox AS entry
+            WHERE entry.state = \(pending) AND entry.next_attempt_at <= \(time)
+              AND entry.id = (
+                SELECT MIN(line.id) FROM outbox AS line
+                WHERE line.state = \(pending) AND line.channel_id = entry.channel_id AND line.url = entry.url
+                  AND line.chat_id = entry.chat_id)
+              AND NOT EXISTS (
+                SELECT 1 FROM outbox AS held
+                WHERE held.state = \(pending) AND held.channel_id = entry.channel_id AND held.url = entry.url
+                  AND held.chat_id = entry.chat_id AND held.lease_until > \(time))
+            ORDER BY entry.id LIMIT \(max(limit, 0))
+            """
+        return try await write { db in
+            let rows = try candidates.fetchAll(db)
+            _ = try OutboxRow.filter(keys: rows.compactMap(\.id)).updateAll(
+                db, Columns.leaseOwner.set(to: owner), Columns.leaseUntil.set(to: until))
+            return rows.map(\.entry)
         }
     }
 
@@ -137,35 +145,48 @@ extension SQLiteStore {
         return try await read { db in try Double.fetchOne(db, request).map { Date(timeIntervalSince1970: $0) } }
     }
 
-    /// Removes delivered entries, all in one transaction.
-    public func markDelivered(outboxIDs: [Int64]) async throws {
-        guard !outboxIDs.isEmpty else { return }
+    /// Removes delivered entries still leased to `owner`, all in one transaction; returns how many.
+    public func markDelivered(outboxIDs: [Int64], owner: String) async throws -> Int {
+        guard !outboxIDs.isEmpty else { return 0 }
         // One statement; the dispatcher's batches are far below SQLite's limit of bound values.
-        try await write { db in _ = try OutboxRow.deleteAll(db, keys: outboxIDs) }
+        let request = OutboxRow.filter(keys: outboxIDs).filter(OutboxRow.Columns.leaseOwner == owner)
+        return try await write { db in try request.deleteAll(db) }
     }
 
-    /// Records a failed attempt of a pending entry and when to try it again.
-    public func reschedule(outboxID: Int64, attempts: Int, at: Date, error: String) async throws {
+    /// Records a failed attempt of a pending entry leased to `owner` and when to try it again; ends the lease.
+    public func reschedule(outboxID: Int64, owner: String, attempts: Int, at: Date, error: String) async throws -> Bool {
         typealias Columns = OutboxRow.Columns
-        try await write { db in
-            _ = try OutboxRow.filter(key: outboxID).updateAll(
+        let request = Self.held(outboxID, by: owner)
+        return try await write { db in
+            try request.updateAll(
                 db,
                 Columns.attempts.set(to: attempts),
                 Columns.nextAttemptAt.set(to: at.timeIntervalSince1970),
-                Columns.lastError.set(to: error))
+                Columns.lastError.set(to: error),
+                Columns.leaseOwner.set(to: nil),
+                Columns.leaseUntil.set(to: nil)) > 0
         }
     }
 
-    /// Records a failed attempt that ends an entry's retries: it becomes a dead letter, out of line.
-    public func deadLetter(outboxID: Int64, attempts: Int, error: String) async throws {
+    /// Records a failed attempt that ends the retries of an entry leased to `owner`: a dead letter, out of line.
+    public func deadLetter(outboxID: Int64, owner: String, attempts: Int, error: String) async throws -> Bool {
         typealias Columns = OutboxRow.Columns
-        try await write { db in
-            _ = try OutboxRow.filter(key: outboxID).updateAll(
+        let request = Self.held(outboxID, by: owner)
+        return try await write { db in
+            try request.updateAll(
                 db,
                 Columns.state.set(to: OutboxEntry.State.dead),
                 Columns.attempts.set(to: attempts),
-                Columns.lastError.set(to: error))
+                Columns.lastError.set(to: error),
+                Columns.leaseOwner.set(to: nil),
+                Columns.leaseUntil.set(to: nil)) > 0
         }
+    }
+
+    /// The pending entry `id`, if it is leased to `owner`.
+    private static func held(_ id: Int64, by owner: String) -> QueryInterfaceRequest<OutboxRow> {
+        OutboxRow.filter(key: id).filter(OutboxRow.Columns.state == OutboxEntry.State.pending)
+            .filter(OutboxRow.Columns.leaseOwner == owner)
     }
 
     /// Dead letters, oldest first.
@@ -189,7 +210,9 @@ extension SQLiteStore {
                 Columns.queuedAt.set(to: now.timeIntervalSince1970),
                 Columns.nextAttemptAt.set(to: now.timeIntervalSince1970),
                 Columns.lastError.set(to: nil),
-                Columns.singleAttempt.set(to: false))
+                Columns.singleAttempt.set(to: false),
+                Columns.leaseOwner.set(to: nil),
+                Columns.leaseUntil.set(to: nil))
         }
     }
 

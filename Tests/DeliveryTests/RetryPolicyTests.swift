@@ -50,6 +50,14 @@ struct RetryPolicyTests {
         #expect(DeliveryDecision.after(.delivered, attempts: 1, queuedAt: queued, now: queued, policy: policy, random: 0) == .delivered)
     }
 
+    @Test("a dispatcher's lease outlasts two attempt timeouts")
+    func leaseDuration() {
+        var policy = RetryPolicy()
+        #expect(policy.leaseDuration == .seconds(30))
+        policy.attemptTimeout = .seconds(45)
+        #expect(policy.leaseDuration == .seconds(100))
+    }
+
     @Test("a signal sent before the wait is not lost; a wait without signal ends at its timeout")
     func signal() async {
         let signal = DeliverySignal()

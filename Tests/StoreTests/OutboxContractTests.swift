@@ -11,11 +11,11 @@ struct OutboxContractTests {
         var event = Fixtures.event("1@c.us", "once", urls: ["http://a/hook"])
         event.singleAttempt = true
         try await store.recordMessage(Fixtures.message("w9"), events: [event])
-        let entry = try #require(try await store.dueOutboxEntries(now: Date().addingTimeInterval(60), limit: 10).first)
+        let entry = try #require(try await store.claimDue(now: Date().addingTimeInterval(60), limit: 10).first)
         #expect(entry.singleAttempt)
-        try await store.deadLetter(outboxID: entry.id, attempts: 1, error: "HTTP 500")
+        try await store.deadLetter(outboxID: entry.id, owner: Fixtures.owner, attempts: 1, error: "HTTP 500")
         #expect(try await store.replayDeadLetters(ids: nil, now: Date()) == 1)
-        let replayed = try #require(try await store.dueOutboxEntries(now: Date().addingTimeInterval(60), limit: 10).first)
+        let replayed = try #require(try await store.claimDue(now: Date().addingTimeInterval(60), limit: 10).first)
         #expect(!replayed.singleAttempt)
     }
 
@@ -27,26 +27,29 @@ struct OutboxContractTests {
         try await store.recordMessage(Fixtures.message("w1"), events: [Fixtures.event("1@c.us", "first")])
         try await store.recordMessage(Fixtures.message("w2"), events: [Fixtures.event("1@c.us", "second")])
         try await store.recordMessage(Fixtures.message("w3"), events: [Fixtures.event("2@c.us", "other chat")])
-        var due = try await store.dueOutboxEntries(now: now.addingTimeInterval(60), limit: 100)
+        var due = try await store.claimDue(now: now.addingTimeInterval(60), limit: 100)
         #expect(due.map { String(decoding: $0.body, as: UTF8.self) } == ["first", "first", "other chat", "other chat"])
 
         // The first entry for URL a fails and waits: the second of that chat must wait behind it.
         let firstA = try #require(due.first { $0.url == "http://a/hook" })
-        try await store.reschedule(outboxID: firstA.id, attempts: 1, at: now.addingTimeInterval(3600), error: "HTTP 500")
-        due = try await store.dueOutboxEntries(now: now.addingTimeInterval(60), limit: 100)
+        try await store.reschedule(outboxID: firstA.id, owner: Fixtures.owner, attempts: 1, at: now.addingTimeInterval(3600), error: "HTTP 500")
+        due = try await store.claimDue(now: now.addingTimeInterval(60), limit: 100)
         #expect(!due.contains { $0.url == "http://a/hook" && $0.chatID == "1@c.us" })
         #expect(due.contains { $0.url == "http://b/hook" && String(decoding: $0.body, as: UTF8.self) == "first" })
 
-        // Delivered entries leave the line; a dead letter lets the next one through.
-        try await store.deadLetter(outboxID: firstA.id, attempts: 2, error: "HTTP 404: refused by the receiver")
-        due = try await store.dueOutboxEntries(now: now.addingTimeInterval(60), limit: 100)
+        // Delivered entries leave the line; a dead letter lets the next one through. Results are written by the
+        // owner of a claim, so the retry is claimed first (times go forward from here: these claims lease until then).
+        let later = now.addingTimeInterval(3600)
+        #expect(try await store.claimDue(now: later).contains { $0.id == firstA.id })
+        try await store.deadLetter(outboxID: firstA.id, owner: Fixtures.owner, attempts: 2, error: "HTTP 404: refused by the receiver")
+        due = try await store.claimDue(now: later, limit: 100)
         #expect(due.contains { $0.url == "http://a/hook" && String(decoding: $0.body, as: UTF8.self) == "second" })
         #expect(try await store.deadLetters(limit: 10).map(\.id) == [firstA.id])
         #expect(try await store.outboxStats(now: now).dead == 1)
 
         #expect(try await store.replayDeadLetters(ids: [firstA.id], now: now) == 1)
         #expect(try await store.deadLetters(limit: 10).isEmpty)
-        try await store.markDelivered(outboxIDs: try await store.dueOutboxEntries(now: now.addingTimeInterval(60), limit: 100).map(\.id))
+        try await store.markDelivered(outboxIDs: try await store.claimDue(now: later, limit: 100).map(\.id), owner: Fixtures.owner)
         #expect(try await store.outboxStats(now: now).pending == 2, "the second events of chat 1 wait behind the replayed first")
     }
 
@@ -65,8 +68,8 @@ struct OutboxContractTests {
         #expect(try await store.dueBodies(now: t0, limit: 2) == ["alpha 1", "beta 1"])
         #expect(try await store.dueBodies(now: t0.addingTimeInterval(-1)).isEmpty, "nothing is due before it was queued")
 
-        let first = try #require(try await store.dueOutboxEntries(now: t0, limit: 1).first)
-        try await store.markDelivered(outboxIDs: [first.id])
+        let first = try #require(try await store.claimDue(now: t0, limit: 1).first)
+        try await store.markDelivered(outboxIDs: [first.id], owner: Fixtures.owner)
         #expect(try await store.dueBodies(now: t0) == ["beta 1", "alpha 2", "alpha 3"])
     }
 
@@ -75,15 +78,15 @@ struct OutboxContractTests {
         let store = try await factory.makeStore()
         let t0 = Fixtures.epoch
         try await store.recordMessage(Fixtures.message("w1", time: t0), events: [Fixtures.event("7@c.us", "hello", urls: ["http://a/hook"])])
-        let entry = try #require(try await store.dueOutboxEntries(now: t0, limit: 10).first)
+        let entry = try #require(try await store.claimDue(now: t0, limit: 10).first)
         #expect(entry.channelID == "alpha" && entry.url == "http://a/hook" && entry.chatID == "7@c.us")
         #expect(entry.body == Array("hello".utf8))
         #expect(entry.attempts == 0 && entry.lastError == nil && entry.state == .pending && !entry.singleAttempt)
         #expect(entry.queuedAt == t0 && entry.nextAttemptAt == t0)
 
-        try await store.reschedule(outboxID: entry.id, attempts: 3, at: t0.addingTimeInterval(30), error: "HTTP 503")
-        #expect(try await store.dueOutboxEntries(now: t0.addingTimeInterval(29), limit: 10).isEmpty)
-        let retried = try #require(try await store.dueOutboxEntries(now: t0.addingTimeInterval(30), limit: 10).first)
+        try await store.reschedule(outboxID: entry.id, owner: Fixtures.owner, attempts: 3, at: t0.addingTimeInterval(30), error: "HTTP 503")
+        #expect(try await store.claimDue(now: t0.addingTimeInterval(29), limit: 10).isEmpty)
+        let retried = try #require(try await store.claimDue(now: t0.addingTimeInterval(30), limit: 10).first)
         #expect(retried.id == entry.id && retried.attempts == 3 && retried.lastError == "HTTP 503")
         #expect(retried.nextAttemptAt == t0.addingTimeInterval(30) && retried.queuedAt == t0 && retried.state == .pending)
     }
@@ -98,13 +101,14 @@ struct OutboxContractTests {
             Fixtures.message("w2", time: t0.addingTimeInterval(10)), events: [Fixtures.event("2@c.us", "two", urls: ["http://a/hook"])])
         #expect(try await store.nextOutboxDueDate() == t0)
 
-        let first = try #require(try await store.dueOutboxEntries(now: t0, limit: 10).first)
-        try await store.reschedule(outboxID: first.id, attempts: 1, at: t0.addingTimeInterval(60), error: "timeout")
+        let first = try #require(try await store.claimDue(now: t0, limit: 10).first)
+        try await store.reschedule(outboxID: first.id, owner: Fixtures.owner, attempts: 1, at: t0.addingTimeInterval(60), error: "timeout")
         #expect(try await store.nextOutboxDueDate() == t0.addingTimeInterval(10))
-        let second = try #require(try await store.dueOutboxEntries(now: t0.addingTimeInterval(10), limit: 10).first)
-        try await store.deadLetter(outboxID: second.id, attempts: 1, error: "HTTP 410")
+        let second = try #require(try await store.claimDue(now: t0.addingTimeInterval(10), limit: 10).first)
+        try await store.deadLetter(outboxID: second.id, owner: Fixtures.owner, attempts: 1, error: "HTTP 410")
         #expect(try await store.nextOutboxDueDate() == t0.addingTimeInterval(60))
-        try await store.markDelivered(outboxIDs: [first.id])
+        #expect(try await store.claimDue(now: t0.addingTimeInterval(60)).map(\.id) == [first.id])
+        try await store.markDelivered(outboxIDs: [first.id], owner: Fixtures.owner)
         #expect(try await store.nextOutboxDueDate() == nil)
     }
 
@@ -117,10 +121,10 @@ struct OutboxContractTests {
                 Fixtures.message("w\(number)", time: t0),
                 events: [Fixtures.event("\(number)@c.us", "event \(number)", urls: ["http://a/hook"])])
         }
-        let entries = try await store.dueOutboxEntries(now: t0, limit: 10)
+        let entries = try await store.claimDue(now: t0, limit: 10)
         #expect(entries.count == 4)
         for entry in entries.prefix(3).reversed() {
-            try await store.deadLetter(outboxID: entry.id, attempts: 5, error: "HTTP 500 for \(entry.chatID)")
+            try await store.deadLetter(outboxID: entry.id, owner: Fixtures.owner, attempts: 5, error: "HTTP 500 for \(entry.chatID)")
         }
         let dead = try await store.deadLetters(limit: 10)
         #expect(dead.map(\.id) == entries.prefix(3).map(\.id), "oldest first, whatever the order they died in")
@@ -133,7 +137,7 @@ struct OutboxContractTests {
         #expect(
             try await store.replayDeadLetters(ids: [entries[1].id, entries[3].id, 999_999], now: later) == 1,
             "only dead letters are replayed: a pending id and an unknown id count for nothing")
-        let replayed = try #require(try await store.dueOutboxEntries(now: later, limit: 10).first { $0.id == entries[1].id })
+        let replayed = try #require(try await store.claimDue(now: later, limit: 10).first { $0.id == entries[1].id })
         #expect(replayed.attempts == 0 && replayed.lastError == nil && replayed.state == .pending)
         #expect(replayed.queuedAt == later && replayed.nextAttemptAt == later)
         #expect(try await store.deadLetters(limit: 10).map(\.id) == [entries[0].id, entries[2].id])
@@ -141,7 +145,7 @@ struct OutboxContractTests {
         #expect(try await store.replayDeadLetters(ids: nil, now: later) == 2)
         #expect(try await store.deadLetters(limit: 10).isEmpty)
         #expect(try await store.replayDeadLetters(ids: nil, now: later) == 0)
-        #expect(try await store.dueOutboxEntries(now: later, limit: 10).count == 4)
+        #expect(try await store.claimDue(now: later, limit: 10).count == 4)
     }
 
     @Test("outbox stats count pending and dead entries and age the oldest pending one", arguments: StoreFactory.all)
@@ -154,12 +158,12 @@ struct OutboxContractTests {
         #expect(try await store.outboxStats(now: t0.addingTimeInterval(100)) == OutboxStats(pending: 4, dead: 0, oldestPendingAge: 100))
         #expect(try await store.outboxStats(now: t0.addingTimeInterval(-5)).oldestPendingAge == 0, "never negative")
 
-        let firstEvent = try await store.dueOutboxEntries(now: t0, limit: 10).filter { $0.queuedAt == t0 }
+        let firstEvent = try await store.claimDue(now: t0, limit: 10).filter { $0.queuedAt == t0 }
         #expect(firstEvent.count == 2)
-        try await store.deadLetter(outboxID: firstEvent[0].id, attempts: 1, error: "HTTP 500")
-        try await store.markDelivered(outboxIDs: [firstEvent[1].id])
+        try await store.deadLetter(outboxID: firstEvent[0].id, owner: Fixtures.owner, attempts: 1, error: "HTTP 500")
+        try await store.markDelivered(outboxIDs: [firstEvent[1].id], owner: Fixtures.owner)
         #expect(try await store.outboxStats(now: t0.addingTimeInterval(100)) == OutboxStats(pending: 2, dead: 1, oldestPendingAge: 70))
-        try await store.markDelivered(outboxIDs: [])
+        try await store.markDelivered(outboxIDs: [], owner: Fixtures.owner)
         #expect(try await store.outboxStats(now: t0.addingTimeInterval(100)).pending == 2)
     }
 }

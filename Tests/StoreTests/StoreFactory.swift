@@ -60,6 +60,8 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
 enum Fixtures {
     /// A fixed moment, in whole seconds so that stored dates compare equal.
     static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
+    /// The lease owner of the tests' claims.
+    static let owner = "test-owner"
 
     static func channel(_ id: String, phoneNumberID: String, token: String) -> ChannelRecord {
         ChannelRecord(
@@ -95,8 +97,14 @@ extension BridgeStore {
         return try await history(channelID: channelID, query: query).map(\.message)
     }
 
-    /// The bodies of the due entries, as text, in the order the store gives them.
+    /// Claims for ``Fixtures/owner`` with leases that end at once, so a later claim sees the same entries again:
+    /// what a dispatcher would get, without holding it.
+    func claimDue(now: Date, limit: Int = 100) async throws -> [OutboxEntry] {
+        try await claimOutboxEntries(now: now, limit: limit, leaseFor: .zero, owner: Fixtures.owner)
+    }
+
+    /// The bodies of the due entries, as text, in the order the store gives them (claimed as ``claimDue(now:limit:)``).
     func dueBodies(now: Date, limit: Int = 100) async throws -> [String] {
-        try await dueOutboxEntries(now: now, limit: limit).map { String(decoding: $0.body, as: UTF8.self) }
+        try await claimDue(now: now, limit: limit).map { String(decoding: $0.body, as: UTF8.self) }
     }
 }
