@@ -33,7 +33,7 @@ struct StoreCopyTests {
             all.limit = nil
             #expect(try await target.history(channelID: channel, query: all) == source.history(channelID: channel, query: all))
         }
-        #expect(try await target.dueOutboxEntries(now: Self.far, limit: 100) == source.dueOutboxEntries(now: Self.far, limit: 100))
+        #expect(try await target.claimDue(now: Self.far) == source.claimDue(now: Self.far))
         #expect(try await target.deadLetters(limit: 100) == source.deadLetters(limit: 100))
         #expect(try await target.outboxStats(now: Self.far) == source.outboxStats(now: Self.far))
         #expect(try await target.nextOutboxDueDate() == source.nextOutboxDueDate())
@@ -50,10 +50,10 @@ struct StoreCopyTests {
         #expect(try await target.commitInbound(again).duplicateKeyedEvents == 1)
         #expect(try await target.recordMessage(Fixtures.message("next-a", time: Fixtures.epoch)) == 6)
         #expect(try await target.recordMessage(Fixtures.message("next-b", channel: "beta", time: Fixtures.epoch)) == 3)
-        let lastID = try await source.dueOutboxEntries(now: Self.far, limit: 100).map(\.id).max() ?? 0
+        let lastID = try await source.claimDue(now: Self.far).map(\.id).max() ?? 0
         try await target.recordMessage(
             Fixtures.message("next-c", chat: "9@c.us", time: Fixtures.epoch), events: [Fixtures.event("9@c.us", "new", urls: ["http://n/hook"])])
-        let fresh = try await target.dueOutboxEntries(now: Self.far, limit: 100).filter { $0.chatID == "9@c.us" }
+        let fresh = try await target.claimDue(now: Self.far).filter { $0.chatID == "9@c.us" }
         #expect(fresh.count == 1 && fresh[0].id > lastID)
     }
 
@@ -133,10 +133,12 @@ struct StoreCopyTests {
                 businessContacts: [BusinessContactChange(contact: contact, removed: false)]))
 
         // 11 entries: 3×2 + 2 + 2 + 1; the first of one line rescheduled, two others dead.
-        let due = try await store.dueOutboxEntries(now: far, limit: 100)
-        try await store.reschedule(outboxID: due[0].id, attempts: 2, at: Fixtures.epoch.addingTimeInterval(600), error: "HTTP 503")
-        try await store.deadLetter(outboxID: due[1].id, attempts: 9, error: "HTTP 410")
+        let due = try await store.claimDue(now: far)
+        #expect(
+            try await store.reschedule(
+                outboxID: due[0].id, owner: Fixtures.owner, attempts: 2, at: Fixtures.epoch.addingTimeInterval(600), error: "HTTP 503"))
+        #expect(try await store.deadLetter(outboxID: due[1].id, owner: Fixtures.owner, attempts: 9, error: "HTTP 410"))
         let chatB = try #require(due.first { $0.chatID == "2@c.us" })
-        try await store.deadLetter(outboxID: chatB.id, attempts: 1, error: "gone")
+        #expect(try await store.deadLetter(outboxID: chatB.id, owner: Fixtures.owner, attempts: 1, error: "gone"))
     }
 }
