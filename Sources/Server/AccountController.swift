@@ -150,12 +150,9 @@ struct AccountController: Sendable {
     func setAutomation(context: OneMsgRequestContext) async throws -> Response {
         let channel = context.channel
         let body = try BridgeError.validating { try AutomationTranslation.update(context.fields) }
-        let outcome = await graph.updateConversationalAutomation(body, channel: channel)
-        metrics.recordUpstream(operation: "setConversationalAutomation", outcome: SendController.outcomeLabel(outcome))
-        switch outcome {
-        case .success: return try BridgeJSON.response(SuccessReply(success: true))
-        case .failure(let failure): return try BridgeJSON.response(LegacyErrorReply(error: BridgeError.upstream(failure).message))
-        }
+        return try metrics.legacyReply(
+            "setConversationalAutomation", await graph.updateConversationalAutomation(body, channel: channel)
+        ) { _ in SuccessReply(success: true) }
     }
 }
 

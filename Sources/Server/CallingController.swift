@@ -22,22 +22,14 @@ struct CallingController: Sendable {
 
     func updateSettings(context: OneMsgRequestContext) async throws -> Response {
         let settings = try BridgeError.validating { try CallingTranslation.settingsUpdate(context.fields) }
-        let outcome = await graph.updatePhoneSettings(settings, channel: context.channel)
-        return try legacyReply("updateCallingSettings", outcome.map { _ in ["success": true] as CloudJSON })
+        return try metrics.legacyReply("updateCallingSettings", await graph.updatePhoneSettings(settings, channel: context.channel)) { _ in
+            SuccessReply(success: true)
+        }
     }
 
     func callAction(context: OneMsgRequestContext) async throws -> Response {
         let action = try BridgeError.validating { try CallingTranslation.callAction(context.fields) }
-        let outcome = await graph.callAction(action, channel: context.channel)
-        return try legacyReply("initiateCall", outcome.map(CallingTranslation.callReply))
-    }
-
-    /// The reply, or Meta's refusal in 1MSG's legacy wrapper.
-    private func legacyReply(_ operation: String, _ outcome: Result<CloudJSON, CloudCallFailure>) throws -> Response {
-        metrics.recordUpstream(operation: operation, outcome: SendController.outcomeLabel(outcome))
-        switch outcome {
-        case .success(let reply): return try BridgeJSON.response(reply)
-        case .failure(let failure): return try BridgeJSON.response(LegacyErrorReply(error: BridgeError.upstream(failure).message))
-        }
+        return try metrics.legacyReply(
+            "initiateCall", await graph.callAction(action, channel: context.channel), reply: CallingTranslation.callReply)
     }
 }

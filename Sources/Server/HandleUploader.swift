@@ -1,4 +1,5 @@
 import Cloud
+import Hummingbird
 import OneMsg
 import Store
 import Translation
@@ -56,6 +57,18 @@ extension BridgeMetrics {
         switch outcome {
         case .success(let value): return value
         case .failure(let failure): throw BridgeError.upstream(failure, changes: changes)
+        }
+    }
+
+    /// Counts one Cloud write and answers `reply` of its success, or Meta's refusal in 1MSG's legacy wrapper,
+    /// HTTP 200 `{"response": {"error": …}}` (conversational automation, calling).
+    func legacyReply<Success>(
+        _ operation: String, _ outcome: Result<Success, CloudCallFailure>, reply: (Success) -> some Encodable
+    ) throws -> Response {
+        recordUpstream(operation: operation, outcome: SendController.outcomeLabel(outcome))
+        switch outcome {
+        case .success(let value): return try BridgeJSON.response(reply(value))
+        case .failure(let failure): return try BridgeJSON.response(LegacyErrorReply(error: BridgeError.upstream(failure).message))
         }
     }
 }
