@@ -51,13 +51,17 @@ public func buildApplication(
 
     let metrics = BridgeMetrics()
     let signal = DeliverySignal()
+    let templates = TemplateCatalog(refreshInterval: config.templateRefreshInterval)
+    services.append(StoreChangeFollower(store: store, signal: signal, templates: templates, logger: logger))
     services.append(
         WebhookDispatcher(
             store: store, httpClient: httpClient, policy: config.retryPolicy, signal: signal,
             observer: DeliveryObserver(
                 delivered: { metrics.recordDelivery("delivered") }, retried: { metrics.recordDelivery("retried") },
                 deadLettered: { metrics.recordDelivery("dead_lettered") }),
-            logger: logger))
+            logger: logger,
+            // Instances that announce their changes wake each other; the poll only catches expired leases.
+            idlePoll: store.announcesChanges ? .seconds(5) : .seconds(1)))
     let publicURL = LateBoundURL(config.publicURL?.trimmingSuffix("/"))
     let mediaLinks = MediaLinks(
         keyBytes: Data(try await store.installationSecret(named: "media-links").utf8), baseURL: publicURL)
@@ -79,7 +83,7 @@ public func buildApplication(
     let router = buildRouter(
         config: config,
         parts: RouterParts(
-            store: store, graph: graph, metrics: metrics, signal: signal, mediaLinks: mediaLinks,
+            store: store, graph: graph, metrics: metrics, signal: signal, templates: templates, mediaLinks: mediaLinks,
             fetcher: RemoteFileFetcher(httpClient: fetchClient, policy: fetchPolicy, timeout: config.upstreamTimeout),
             egress: egress))
 
@@ -104,6 +108,8 @@ struct RouterParts: Sendable {
     let graph: any GraphAPI
     let metrics: BridgeMetrics
     let signal: DeliverySignal
+    /// The cached template lists, which ``StoreChangeFollower`` also invalidates.
+    let templates: TemplateCatalog
     let mediaLinks: MediaLinks
     let fetcher: RemoteFileFetcher
     /// What `GET /outputIP` answers.
@@ -150,9 +156,8 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     SettingsController(store: store).register(on: oneMsg)
     let uploader = HandleUploader(graph: parts.graph, fetcher: parts.fetcher, metrics: metrics)
     AccountController(graph: parts.graph, uploader: uploader, metrics: metrics, egress: parts.egress).register(on: oneMsg)
-    TemplateController(
-        graph: parts.graph, uploader: uploader, metrics: metrics, catalog: TemplateCatalog(refreshInterval: config.templateRefreshInterval)
-    ).register(on: oneMsg)
+    TemplateController(graph: parts.graph, uploader: uploader, metrics: metrics, catalog: parts.templates, store: store)
+        .register(on: oneMsg)
     StatisticsController(store: store, prices: config.prices).register(on: oneMsg)
     GroupsController(graph: parts.graph, fetcher: parts.fetcher, metrics: metrics).register(on: oneMsg)
     CallingController(graph: parts.graph, metrics: metrics).register(on: oneMsg)

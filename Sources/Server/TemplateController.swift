@@ -11,6 +11,7 @@ struct TemplateController: Sendable {
     let uploader: HandleUploader
     let metrics: BridgeMetrics
     let catalog: TemplateCatalog
+    let store: any BridgeStore
 
     /// The template fields `GET /templates` reads from Meta.
     static let fields = "id,name,language,status,category,components,rejected_reason"
@@ -41,7 +42,7 @@ struct TemplateController: Sendable {
         let creation = try BridgeError.validating { try TemplateCatalogTranslation.creation(context.fields) }
         let template = creation.withHandles(try await uploader.handles(for: creation.uploads, channel: channel))
         let created = try metrics.upstreamResult("addTemplate", changes: true, await graph.createTemplate(template, channel: channel))
-        await catalog.invalidate(channelID: channel.id)
+        await forgetTemplates(of: channel)
         return AddTemplateReply(
             id: created.id, name: template["name"]?.text ?? "", language: template["language"]?.text ?? "",
             category: created.category ?? template["category"]?.text ?? "", status: created.status?.lowercased() ?? "pending")
@@ -51,13 +52,20 @@ struct TemplateController: Sendable {
         let channel = context.channel
         let name = try BridgeError.validating { try TemplateCatalogTranslation.removal(context.fields) }
         _ = try metrics.upstreamResult("removeTemplate", changes: true, await graph.deleteTemplate(named: name, channel: channel))
-        await catalog.invalidate(channelID: channel.id)
+        await forgetTemplates(of: channel)
         return .success
+    }
+
+    /// Drops the channel's cached list here and on every other instance. The change is made at Meta already, so a
+    /// failed announcement only leaves the others' lists stale until their refresh interval ends.
+    private func forgetTemplates(of channel: ChannelRecord) async {
+        await catalog.invalidate(channelID: channel.id)
+        try? await store.announce(.templates(channelID: channel.id))
     }
 }
 
 /// Each channel's template list as last read from Meta, served until it is `refreshInterval` old or a
-/// template is added or removed through the bridge. When Meta cannot be read, an older list is served
+/// template is added or removed through the bridge (through any instance: ``StoreChangeFollower``). When Meta cannot be read, an older list is served
 /// rather than an error.
 actor TemplateCatalog {
     private struct Entry {
@@ -90,6 +98,11 @@ actor TemplateCatalog {
 
     func invalidate(channelID: String) {
         entries[channelID] = nil
+    }
+
+    /// Drops every channel's list (changes may have been missed).
+    func invalidateAll() {
+        entries.removeAll()
     }
 }
 

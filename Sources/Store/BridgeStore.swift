@@ -18,6 +18,21 @@ public protocol BridgeStore: Sendable {
     /// `ServiceGroup`; `nil` for a store that needs nothing running (SQLite, test fakes). Run it once.
     var service: (any Service)? { get }
 
+    // MARK: Changes between processes
+
+    /// Whether the processes on this store announce their changes to each other (PostgreSQL, where many bridge
+    /// instances share one database): each then follows ``followChanges(_:)`` and polls only as a safety net.
+    var announcesChanges: Bool { get }
+
+    /// Tells every process following this database (``followChanges(_:)``, this one included) about `change`. The
+    /// store announces its own writes (queued events, channel changes); this is for what it does not keep (templates).
+    func announce(_ change: StoreChange) async throws
+
+    /// Calls `receive` with each change announced on this database, until the task is cancelled: first with
+    /// ``StoreChange/resync`` once following, and again after each reconnect (what was announced in between is lost).
+    /// Returns at once when ``announcesChanges`` is `false`.
+    func followChanges(_ receive: @escaping @Sendable (StoreChange) async -> Void) async throws
+
     // MARK: Channels
 
     /// Adds a channel; throws ``StoreError/channelExists(field:value:)`` on a duplicate id or phone number id.
@@ -109,4 +124,13 @@ public protocol BridgeStore: Sendable {
 extension BridgeStore {
     /// Nothing to run.
     public var service: (any Service)? { nil }
+
+    /// One process at a time (SQLite, test fakes): nothing to announce nor follow.
+    public var announcesChanges: Bool { false }
+
+    /// Nothing to announce: every change is made by the one process that serves from the store.
+    public func announce(_ change: StoreChange) async throws {}
+
+    /// Returns at once: nothing to follow.
+    public func followChanges(_ receive: @escaping @Sendable (StoreChange) async -> Void) async throws {}
 }

@@ -29,6 +29,7 @@ extension PostgresStore {
                     """,
                     logger: queryLogger
                 ).collect()
+                try await notify(.channel(id: channel.id), on: connection)
             } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
                 // Another instance added the same channel between the checks and the insert.
                 switch error.serverInfo?[.constraintName] {
@@ -58,7 +59,10 @@ extension PostgresStore {
     /// Removes a channel; `false` when there was none.
     public func removeChannel(id: String) async throws -> Bool {
         try await write { connection in
-            try await !connection.query("DELETE FROM channels WHERE id = \(id) RETURNING 1", logger: queryLogger).collect().isEmpty
+            let removed = try await !connection.query("DELETE FROM channels WHERE id = \(id) RETURNING 1", logger: queryLogger).collect()
+                .isEmpty
+            if removed { try await notify(.channel(id: id), on: connection) }
+            return removed
         }
     }
 
@@ -89,6 +93,7 @@ extension PostgresStore {
             if try await connection.query(update, logger: queryLogger).collect().isEmpty {
                 throw StoreError.channelNotFound(id: id)
             }
+            try await notify(.channel(id: id), on: connection)
         }
     }
 

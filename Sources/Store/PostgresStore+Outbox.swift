@@ -22,6 +22,7 @@ extension PostgresStore {
                 logger: queryLogger
             ).collect()
         }
+        if !event.urls.isEmpty { try await notify(.outboxQueued, on: connection) }
         return event.urls.count
     }
 
@@ -137,7 +138,11 @@ extension PostgresStore {
                 WHERE state = 'dead' RETURNING id
                 """
             }
-        return try await write { connection in try await connection.query(update, logger: queryLogger).collect().count }
+        return try await write { connection in
+            let replayed = try await connection.query(update, logger: queryLogger).collect().count
+            if replayed > 0 { try await notify(.outboxQueued, on: connection) }
+            return replayed
+        }
     }
 
     /// How many entries are pending and dead, and the age of the oldest pending one at `now`.

@@ -19,7 +19,7 @@ public final class PostgresStore: BridgeStore {
     /// The pool; leases connections only while ``service`` runs.
     let client: PostgresClient
     /// Background messages of the pool (connection failures); no query or bound value is logged.
-    private let logger: Logger
+    let logger: Logger
     /// Statements log nothing, so bound values (access tokens, message bodies) never reach a log.
     let queryLogger = Logger(label: "onemsg-bridge.store.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     /// Whether ``service`` is running the pool.
@@ -104,7 +104,7 @@ public final class PostgresStore: BridgeStore {
     }
 
     /// A new connection for `body`, closed after it.
-    private func withOwnConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func withOwnConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await PostgresConnection.connect(
             configuration: try configuration.connectionConfiguration(), id: 0, logger: queryLogger)
         do {
