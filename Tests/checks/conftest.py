@@ -9,6 +9,10 @@ META_OPENAPI_SPEC and ONEMSG_239_SPEC (default ../shared/reference/…).
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import uuid
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -112,3 +116,27 @@ def meta_openapi_spec():
 def onemsg_239_spec():
     """1MSG's official 2.39 spec ($ONEMSG_239_SPEC or ../shared/reference/); skips when absent."""
     return _reference(ONEMSG_239_SPEC)
+
+
+POSTGRES_ADMIN_URL = os.environ.get("BRIDGE_TEST_POSTGRES_URL", "")
+POSTGRES_MISSING = ("BRIDGE_TEST_POSTGRES_URL is not set or psql is missing (scripts/with-postgres scripts/test "
+                    "runs this)")
+
+
+def postgres_available() -> bool:
+    """Whether checks can make PostgreSQL databases: a test server (BRIDGE_TEST_POSTGRES_URL) and psql."""
+    return bool(POSTGRES_ADMIN_URL) and shutil.which("psql") is not None
+
+
+@pytest.fixture
+def postgres_database():
+    """The URL of a new, empty database on the test server (BRIDGE_TEST_POSTGRES_URL, an admin URL); dropped after
+    the test, with any connection still open to it. Skips when there is no server or no psql."""
+    if not postgres_available():
+        pytest.skip(POSTGRES_MISSING)
+    name = "checks_" + uuid.uuid4().hex
+    psql = ["psql", POSTGRES_ADMIN_URL, "-v", "ON_ERROR_STOP=1", "-qc"]
+    subprocess.run([*psql, f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=60)
+    parts = urlsplit(POSTGRES_ADMIN_URL)
+    yield urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query or "sslmode=disable", ""))
+    subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True, timeout=60)

@@ -6,60 +6,21 @@ database, and every event must be delivered, in order per chat. The restarted br
 SIGTERM."""
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
 import signal
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
 from bridgecheck.bridge import free_port
+from bridgecheck.inbound import delivered_messages, post_signed, serve, text_message
 
 APP_SECRET = "crash-test-app-secret"
 EVENTS, CHATS = 60, 6
 
 
 def payload(index: int) -> bytes:
-    chat = 12020720000 + index % CHATS
-    return json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "2001", "changes": [{
-        "field": "messages", "value": {
-            "messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": "15550001001", "phone_number_id": "1001"},
-            "contacts": [{"profile": {"name": "Crash"}, "wa_id": str(chat)}],
-            "messages": [{"from": str(chat), "id": f"wamid.CRASH{index:04d}", "timestamp": str(1700000000 + index),
-                          "type": "text", "text": {"body": str(index)}}]}}]}]}).encode()
-
-
-def post_signed(port: int, body: bytes) -> int:
-    signature = "sha256=" + hmac.new(APP_SECRET.encode(), body, hashlib.sha256).hexdigest()
-    request = urllib.request.Request(f"http://127.0.0.1:{port}/cloud/webhook", data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature})
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status
-
-
-def delivered_messages(receiver) -> list[dict]:
-    """The 1MSG `messages` items the receiver got, in arrival order."""
-    return [item for body in receiver.received() if isinstance(body, dict) for item in body.get("messages", [])]
-
-
-def serve(binary, database: str, port: int, log) -> subprocess.Popen:
-    """`serve` on the database (no sandbox; Meta unreachable), ready when /readyz answers."""
-    process = subprocess.Popen(
-        [str(binary), "serve", "--port", str(port), "--database", database, "--graph-url", "http://127.0.0.1:9",
-         "--webhook-retry-max-delay", "1"], stdout=log, stderr=log)
-    limit = time.monotonic() + 30
-    while time.monotonic() < limit:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1).close()
-            return process
-        except Exception:  # noqa: BLE001 - not listening yet
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail("the bridge did not become ready", pytrace=False)
+    return text_message(index, 12020720000 + index % CHATS, prefix="CRASH")
 
 
 def test_events_committed_before_kill_9_are_all_delivered_in_order(bridge_binary, webhook_receiver, tmp_path, report):
@@ -74,7 +35,7 @@ def test_events_committed_before_kill_9_are_all_delivered_in_order(bridge_binary
         bridge = serve(bridge_binary, database, bridge_port, log)
         try:
             for index in range(EVENTS):
-                assert post_signed(bridge_port, payload(index)) == 200, f"event {index} was not acknowledged"
+                assert post_signed(bridge_port, payload(index), APP_SECRET) == 200, f"event {index} was not acknowledged"
         finally:
             bridge.send_signal(signal.SIGKILL)
             bridge.wait()
