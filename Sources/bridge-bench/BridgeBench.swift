@@ -9,7 +9,8 @@ import Synchronization
 /// Load generator for `scripts/bench`: drives a running bridge over real HTTP and prints throughput.
 ///
 /// - inbound: N signed Meta webhooks (one text message each, C in flight) → events/s accepted (200 after
-///   commit) and events/s delivered to a 1MSG webhook receiver this tool serves.
+///   commit) and events/s delivered to a 1MSG webhook receiver this tool serves. `bridge=` may list several
+///   instances, comma-separated: the webhooks are spread over them in turn, as a load balancer would.
 /// - sends: M sendMessage calls (C in flight) against a bridge whose Graph URL is this tool's fast upstream.
 @main
 struct BridgeBench {
@@ -61,9 +62,10 @@ struct BridgeBench {
                     {"object":"whatsapp_business_account","entry":[{"id":"2001","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001001","phone_number_id":"\(phoneNumberID)"},"contacts":[{"profile":{"name":"Bench"},"wa_id":"\(chat)"}],"messages":[{"from":"\(chat)","id":"wamid.BENCH\(UUID().uuidString)","timestamp":"1700000000","type":"text","text":{"body":"load \(index)"}}]}}]}]}
                     """.utf8)
             }
+            let instances = bridge.split(separator: ",").map(String.init)
             let start = ContinuousClock.now
             let failures = try await drive(count: count, concurrency: concurrency) { index in
-                var request = HTTPClientRequest(url: "\(bridge)/cloud/webhook")
+                var request = HTTPClientRequest(url: "\(instances[index % instances.count])/cloud/webhook")
                 request.method = .POST
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.headers.add(name: "X-Hub-Signature-256", value: WebhookSignature.header(for: payloads[index], appSecret: appSecret))
@@ -79,7 +81,7 @@ struct BridgeBench {
             }
             let (delivered, last) = received.withLock { $0 }
             let deliveredIn = last - start
-            print("inbound.events=\(count) inbound.failed=\(failures) inbound.concurrency=\(concurrency)")
+            print("inbound.events=\(count) inbound.failed=\(failures) inbound.concurrency=\(concurrency) inbound.instances=\(instances.count)")
             print("inbound.accepted_per_second=\(Int(Double(count - failures) / accepted.seconds))")
             print("inbound.delivered=\(delivered) inbound.delivered_per_second=\(Int(Double(delivered) / deliveredIn.seconds))")
             group.cancelAll()
