@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Store
+import Translation
 
 /// Builds the whole bridge from its configuration: the only seam between `main` and the tests.
 ///
@@ -149,7 +150,10 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
                 maxUploadBodyBytes: config.maxUploadBodyBytes)
         )
         .group(context: OneMsgRequestContext.self)
-    SendController(graph: parts.graph, store: store, metrics: metrics, signal: parts.signal).register(on: oneMsg)
+    SendController(
+        graph: parts.graph, store: store, metrics: metrics, signal: parts.signal,
+        retry: SendRetryPolicy(window: config.sendRetryWindow, reachWindow: config.upstreamTimeout)
+    ).register(on: oneMsg)
     MediaOperationsController(graph: parts.graph, fetcher: parts.fetcher, links: parts.mediaLinks, metrics: metrics)
         .register(on: oneMsg)
     HistoryController(store: store).register(on: oneMsg)

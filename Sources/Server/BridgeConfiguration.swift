@@ -25,6 +25,9 @@ public struct BridgeConfiguration: Sendable {
     public var upstreamConnectTimeout: Duration = .seconds(5)
     /// Upstream total timeout for one call (also the read timeout).
     public var upstreamTimeout: Duration = .seconds(30)
+    /// How long a send held back by Meta's rate limits (130429, 80007, 4, 613) is retried before the client gets
+    /// HTTP 429 (`--send-retry-window`).
+    public var sendRetryWindow: Duration = .seconds(5)
     /// Largest request body accepted from 1MSG clients and from Meta.
     public var maxBodyBytes: Int = 16 * 1024 * 1024
     /// The largest body of `sendFile` and `uploadMedia`: WhatsApp's 100 MB document limit plus room for

@@ -13,6 +13,8 @@ struct SendController: Sendable {
     let store: any BridgeStore
     let metrics: BridgeMetrics
     let signal: DeliverySignal
+    /// Which failed sends are tried again before the client gets its answer.
+    let retry: SendRetryPolicy
 
     func register(on group: RouterGroup<OneMsgRequestContext>) {
         for operation in SendOperation.allCases {
@@ -23,7 +25,7 @@ struct SendController: Sendable {
         group.oneMsg(.post, "readMessage") { _, context in try await readMessage(context: context) }
     }
 
-    func send(_ operation: SendOperation, context: OneMsgRequestContext) async throws -> SendReply {
+    func send(_ operation: SendOperation, context: OneMsgRequestContext) async throws -> SendAnswer {
         let channel = context.channel
         var translated: SendOperation.Translated
         let fields = try await resolvingUsername(in: context.fields, channelID: channel.id)
@@ -44,19 +46,44 @@ struct SendController: Sendable {
                 metrics.recordUpstream(operation: "uploadMedia", outcome: Self.outcomeLabel(failure))
                 var reply = ReplyTranslation.failureReply(failure)
                 reply.message = "The file upload failed, so nothing was sent. \(reply.message)"
-                return reply
+                return SendAnswer(reply)
             }
         }
-        let outcome =
-            translated.isMarketingMessage
-            ? await graph.sendMarketingMessage(translated.message, channel: channel)
-            : await graph.sendMessage(translated.message, channel: channel)
+        let outcome = await sendRetrying(translated, operation: operation, channel: channel)
         let reply = ReplyTranslation.sendReply(outcome, recipient: translated.recipient)
         metrics.recordUpstream(operation: operation.rawValue, outcome: Self.outcomeLabel(outcome))
         if reply.sent, let id = reply.id {
             await record(translated, id: id, channel: channel, logger: context.logger)
         }
-        return reply
+        if case .failure(let failure) = outcome, let seconds = SendRetryPolicy.retryAfterSeconds(for: SendFailureKind(failure)) {
+            return SendAnswer(reply, status: .tooManyRequests, retryAfterSeconds: seconds)
+        }
+        return SendAnswer(reply)
+    }
+
+    /// One send to Meta, tried again while ``retry`` says Meta certainly did not take it and there is time left.
+    private func sendRetrying(
+        _ translated: SendOperation.Translated, operation: SendOperation, channel: ChannelRecord
+    ) async -> Result<CloudSendResponse, CloudCallFailure> {
+        let start = ContinuousClock.now
+        var attempt = 1
+        while true {
+            let outcome =
+                translated.isMarketingMessage
+                ? await graph.sendMarketingMessage(translated.message, channel: channel)
+                : await graph.sendMessage(translated.message, channel: channel)
+            guard case .failure(let failure) = outcome else { return outcome }
+            let decision = retry.decision(
+                after: SendFailureKind(failure), attempt: attempt, elapsed: .now - start, random: .random(in: 0..<1))
+            guard case .retry(let delay) = decision else { return outcome }
+            metrics.recordUpstream(operation: operation.rawValue, outcome: "retried_\(Self.outcomeLabel(failure))")
+            do {
+                try await Task.sleep(for: delay)
+            } catch {
+                return outcome  // the client went away or the bridge stops: answer with what Meta said
+            }
+            attempt += 1
+        }
     }
 
     /// Keeps the sent message in the history and queues its echo (`fromMe` true, `self` 1). The message
@@ -138,6 +165,26 @@ struct SendController: Sendable {
 }
 
 extension SendReply: ResponseEncodable {}
+
+/// A send's reply with its HTTP status: 200, or 429 with `Retry-After` when Meta's rate limits held it back (real
+/// 1MSG clients retry on HTTP 429).
+struct SendAnswer: ResponseGenerator {
+    let reply: SendReply
+    let status: HTTPResponse.Status
+    let retryAfterSeconds: Int?
+
+    init(_ reply: SendReply, status: HTTPResponse.Status = .ok, retryAfterSeconds: Int? = nil) {
+        self.reply = reply
+        self.status = status
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try BridgeJSON.response(reply, status: status)
+        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
+        return response
+    }
+}
 extension ResultReply: ResponseEncodable {}
 extension UploadMediaReply: ResponseEncodable {}
 extension RetrieveMediaReply: ResponseEncodable {}

@@ -29,6 +29,10 @@ public enum ReplyTranslation {
     /// The reply for a failed call.
     public static func failureReply(_ failure: CloudCallFailure) -> SendReply {
         switch failure {
+        case .refused(let status, let error) where status >= 500 && SendFailureKind(failure) == .outcomeUnknown:
+            return notSent(
+                "\(error.code): Meta answered HTTP \(status) (\(advice(for: error))); the message may or may not have been sent. Check the chat before retrying",
+                description: "Outcome unknown", code: error.code)
         case .refused(_, let error):
             return notSent(
                 "\(error.code): \(advice(for: error))", description: "Message was not sent: the provider refused it", code: error.code)
@@ -85,7 +89,7 @@ public enum ReplyTranslation {
             return "Rate limited: this number reached its Cloud API throughput (messages per second); retry with backoff"
         case 131056:
             return "Rate limited: too many messages to this recipient in a short time (pair rate limit); wait before sending to them again"
-        case 4, 80007:
+        case 4, 80007, 613:
             return "Rate limited: the Graph API call limit was reached; retry later"
         case 100:
             return "Invalid parameter\(details.isEmpty ? " (Meta named no parameter)" : details)"

@@ -36,6 +36,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Upstream total timeout in seconds (env BRIDGE_UPSTREAM_TIMEOUT; default 30).")
     var upstreamTimeout: Double?
 
+    @Option(
+        help:
+            "Seconds a send held back by Meta's rate limits is retried before the client gets HTTP 429 (env BRIDGE_SEND_RETRY_WINDOW; default 5)."
+    )
+    var sendRetryWindow: Double?
+
     @Option(help: "Hours a client webhook delivery is retried before it becomes a dead letter (env BRIDGE_WEBHOOK_RETRY_HOURS; default 24).")
     var webhookRetryHours: Double?
 
@@ -97,6 +103,9 @@ struct Serve: AsyncParsableCommand {
             ?? Environment.value("BRIDGE_UPSTREAM_TIMEOUT").map({ try parse(Double.self, $0, "BRIDGE_UPSTREAM_TIMEOUT") })
         {
             config.upstreamTimeout = .milliseconds(Int64(seconds * 1000))
+        }
+        if let window = try seconds(sendRetryWindow, "BRIDGE_SEND_RETRY_WINDOW") {
+            config.sendRetryWindow = .milliseconds(Int64(window * 1000))
         }
         if let hours = try seconds(webhookRetryHours, "BRIDGE_WEBHOOK_RETRY_HOURS") {
             config.retryPolicy.maxAge = .milliseconds(Int64(hours * 3_600_000))
