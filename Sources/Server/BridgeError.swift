@@ -24,6 +24,10 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     case storeUnavailable
     /// The Cloud API refused or failed a non-send operation; the message is Meta's code and advice.
     case upstream(status: HTTPResponse.Status, message: String)
+    /// A send's `Idempotency-Key` came before with a different request on this channel (409).
+    case idempotencyConflict
+    /// A send's `Idempotency-Key` belongs to a request still under way (409, with `Retry-After`).
+    case idempotentRequestUnderWay(retryAfterSeconds: Int)
 
     public var status: HTTPResponse.Status {
         switch self {
@@ -34,6 +38,7 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         case .unavailable: .serviceUnavailable
         case .storeUnavailable: .serviceUnavailable
         case .upstream(let status, _): status
+        case .idempotencyConflict, .idempotentRequestUnderWay: .conflict
         }
     }
 
@@ -46,6 +51,10 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         case .nothingToDo(let reason), .unavailable(let reason): reason
         case .storeUnavailable: "The bridge's database is unavailable; retry later"
         case .upstream(_, let message): message
+        case .idempotencyConflict:
+            "Idempotency-Key was used with a different request on this channel in the last 24 hours; use a new key for a new message"
+        case .idempotentRequestUnderWay:
+            "A request with this Idempotency-Key is still under way on this channel; retry after the Retry-After seconds to get its reply"
         }
     }
 
@@ -83,7 +92,14 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        ErrorRendering.response(status: status, message: message)
+        rendered
+    }
+
+    /// The 1MSG error reply, with `Retry-After` where waiting helps.
+    var rendered: Response {
+        var response = ErrorRendering.response(status: status, message: message)
+        if case .idempotentRequestUnderWay(let seconds) = self { response.headers[.retryAfter] = String(max(seconds, 1)) }
+        return response
     }
 }
 

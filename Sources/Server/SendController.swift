@@ -18,16 +18,16 @@ struct SendController: Sendable {
 
     func register(on group: RouterGroup<OneMsgRequestContext>) {
         for operation in SendOperation.allCases {
-            group.oneMsg(.post, operation.rawValue) { _, context in
-                try await send(operation, context: context)
+            group.oneMsg(.post, operation.rawValue) { request, context in
+                try await send(operation, idempotencyKey: try IdempotencyKeyHeader.read(request.headers), context: context)
             }
         }
         group.oneMsg(.post, "readMessage") { _, context in try await readMessage(context: context) }
     }
 
-    func send(_ operation: SendOperation, context: OneMsgRequestContext) async throws -> SendAnswer {
+    func send(_ operation: SendOperation, idempotencyKey: String?, context: OneMsgRequestContext) async throws -> SendAnswer {
         let channel = context.channel
-        var translated: SendOperation.Translated
+        let translated: SendOperation.Translated
         let fields = try await resolvingUsername(in: context.fields, channelID: channel.id)
         do {
             translated = try operation.translate(fields)
@@ -37,6 +37,61 @@ struct SendController: Sendable {
         for note in translated.notes {
             context.logger.info("request adjusted for the Cloud API", metadata: ["operation": "\(operation.rawValue)", "note": "\(note)"])
         }
+        guard let key = idempotencyKey else { return await deliver(translated, operation: operation, context: context) }
+        switch try await claim(key, fingerprint: SendFingerprint.of(operation, translated), channelID: channel.id) {
+        case .claimed:
+            break
+        case .answered(let reply):
+            return SendAnswer(replaying: reply)
+        case .conflict:
+            throw BridgeError.idempotencyConflict
+        case .pending(let since):
+            let age = Date().timeIntervalSince(since)
+            if age < inFlightLimit.secondsValue {
+                throw BridgeError.idempotentRequestUnderWay(retryAfterSeconds: Int((inFlightLimit.secondsValue - age).rounded(.up)))
+            }
+            let answer = SendAnswer(SendAnswer.unknownAfterInterruption(since: since))
+            await keep(answer, for: key, channelID: channel.id, logger: context.logger)
+            return answer
+        }
+        let answer = await deliver(translated, operation: operation, context: context)
+        await keep(answer, for: key, channelID: channel.id, logger: context.logger)
+        return answer
+    }
+
+    /// How long a send with an idempotency key may take at most (an upload and a send, each retried while Meta is
+    /// unreachable, plus the rate-limit window): a retry with the same key within it finds the first still under way.
+    var inFlightLimit: Duration { retry.reachWindow * 2 + retry.window + .seconds(5) }
+
+    private func claim(_ key: String, fingerprint: String, channelID: String) async throws -> IdempotencyClaim {
+        do {
+            return try await store.claimIdempotencyKey(channelID: channelID, key: key, fingerprint: fingerprint, now: Date())
+        } catch {
+            throw BridgeError.storeUnavailable
+        }
+    }
+
+    /// Stores the answer for the key's retries, or frees the key when nothing was sent (so a retry may send).
+    private func keep(_ answer: SendAnswer, for key: String, channelID: String, logger: Logger) async {
+        do {
+            if answer.sentNothing {
+                try await store.releaseIdempotencyKey(channelID: channelID, key: key)
+            } else {
+                try await store.recordIdempotentReply(
+                    channelID: channelID, key: key, reply: IdempotentReply(status: Int(answer.status.code), body: answer.body))
+            }
+        } catch {
+            // A retry with this key then finds it pending and says the outcome is unknown: honest, if less helpful.
+            logger.error("could not keep the reply of a send with an idempotency key", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Uploads the file if there is one, sends (with ``retry``), records a sent message and its echo, and answers.
+    private func deliver(
+        _ translated: SendOperation.Translated, operation: SendOperation, context: OneMsgRequestContext
+    ) async -> SendAnswer {
+        let channel = context.channel
+        var translated = translated
         if let upload = translated.upload {
             switch await graph.uploadMedia(upload, channel: channel) {
             case .success(let media):
@@ -46,7 +101,7 @@ struct SendController: Sendable {
                 metrics.recordUpstream(operation: "uploadMedia", outcome: Self.outcomeLabel(failure))
                 var reply = ReplyTranslation.failureReply(failure)
                 reply.message = "The file upload failed, so nothing was sent. \(reply.message)"
-                return SendAnswer(reply)
+                return SendAnswer(reply, sentNothing: true)
             }
         }
         let outcome = await sendRetrying(translated, operation: operation, channel: channel)
@@ -55,10 +110,13 @@ struct SendController: Sendable {
         if reply.sent, let id = reply.id {
             await record(translated, id: id, channel: channel, logger: context.logger)
         }
-        if case .failure(let failure) = outcome, let seconds = SendRetryPolicy.retryAfterSeconds(for: SendFailureKind(failure)) {
-            return SendAnswer(reply, status: .tooManyRequests, retryAfterSeconds: seconds)
+        guard case .failure(let failure) = outcome else { return SendAnswer(reply) }
+        let kind = SendFailureKind(failure)
+        let sentNothing = kind.nothingWasSent
+        if let seconds = SendRetryPolicy.retryAfterSeconds(for: kind) {
+            return SendAnswer(reply, status: .tooManyRequests, retryAfterSeconds: seconds, sentNothing: sentNothing)
         }
-        return SendAnswer(reply)
+        return SendAnswer(reply, sentNothing: sentNothing)
     }
 
     /// One send to Meta, tried again while ``retry`` says Meta certainly did not take it and there is time left.
@@ -166,25 +224,6 @@ struct SendController: Sendable {
 
 extension SendReply: ResponseEncodable {}
 
-/// A send's reply with its HTTP status: 200, or 429 with `Retry-After` when Meta's rate limits held it back (real
-/// 1MSG clients retry on HTTP 429).
-struct SendAnswer: ResponseGenerator {
-    let reply: SendReply
-    let status: HTTPResponse.Status
-    let retryAfterSeconds: Int?
-
-    init(_ reply: SendReply, status: HTTPResponse.Status = .ok, retryAfterSeconds: Int? = nil) {
-        self.reply = reply
-        self.status = status
-        self.retryAfterSeconds = retryAfterSeconds
-    }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = try BridgeJSON.response(reply, status: status)
-        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
-        return response
-    }
-}
 extension ResultReply: ResponseEncodable {}
 extension UploadMediaReply: ResponseEncodable {}
 extension RetrieveMediaReply: ResponseEncodable {}

@@ -90,6 +90,18 @@ public protocol BridgeStore: Sendable {
     /// Meta's stored status objects of one message, oldest first.
     func statuses(channelID: String, messageID: String) async throws -> [[UInt8]]
 
+    // MARK: Idempotency keys
+
+    /// Claims a send's `Idempotency-Key` on a channel for the request with this `fingerprint`, in one transaction:
+    /// a key first seen, or last claimed more than ``IdempotencyKeys/lifetime`` before `now`, is ``IdempotencyClaim/claimed``;
+    /// otherwise the earlier request's reply, ``IdempotencyClaim/conflict`` or ``IdempotencyClaim/pending(since:)``.
+    /// Expired keys of every channel are removed on the way.
+    func claimIdempotencyKey(channelID: String, key: String, fingerprint: String, now: Date) async throws -> IdempotencyClaim
+    /// Keeps the reply of a claimed key's request, for its retries.
+    func recordIdempotentReply(channelID: String, key: String, reply: IdempotentReply) async throws
+    /// Frees a claimed key whose request certainly reached no one (nothing was sent): a retry may send it.
+    func releaseIdempotencyKey(channelID: String, key: String) async throws
+
     // MARK: Outbox
 
     /// Claims up to `limit` pending entries, oldest first, that are due, first in line for their (channel, URL, chat),

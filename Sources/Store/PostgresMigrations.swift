@@ -135,5 +135,16 @@ enum PostgresMigrations {
                 "ALTER TABLE outbox ADD COLUMN lease_owner TEXT",
                 "ALTER TABLE outbox ADD COLUMN lease_until DOUBLE PRECISION",
             ]),
+        Migration(
+            version: 8, name: "v8-idempotency-keys",
+            statements: [
+                """
+                CREATE TABLE idempotency_keys (
+                    channel_id TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,
+                    claimed_at DOUBLE PRECISION NOT NULL, reply_status INTEGER, reply_body BYTEA,
+                    PRIMARY KEY (channel_id, key))
+                """,
+                "CREATE INDEX idempotency_keys_claimed_at ON idempotency_keys (claimed_at)",
+            ]),
     ]
 }

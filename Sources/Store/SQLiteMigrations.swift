@@ -127,6 +127,22 @@ enum SQLiteMigrations {
                     ALTER TABLE outbox ADD COLUMN lease_until DOUBLE;
                     """)
         }
+        migrator.registerMigration("v8-idempotency-keys") { db in
+            // reply_status and reply_body stay NULL while the request that claimed the key is under way.
+            try db.execute(
+                sql: """
+                    CREATE TABLE idempotency_keys (
+                        channel_id TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        claimed_at DOUBLE NOT NULL,
+                        reply_status INTEGER,
+                        reply_body BLOB,
+                        PRIMARY KEY (channel_id, key)
+                    );
+                    CREATE INDEX idempotency_keys_claimed_at ON idempotency_keys (claimed_at);
+                    """)
+        }
         return migrator
     }
 }

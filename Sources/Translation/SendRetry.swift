@@ -14,6 +14,14 @@ public enum SendFailureKind: Sendable, Hashable {
     /// Meta refused the message for a reason a retry does not change.
     case refused
 
+    /// Whether Meta certainly did not take the message, so that sending it again cannot make a duplicate.
+    public var nothingWasSent: Bool {
+        switch self {
+        case .notSent, .rateLimited, .recipientRateLimited: true
+        case .outcomeUnknown, .refused: false
+        }
+    }
+
     /// Sorts a failed call.
     public init(_ failure: CloudCallFailure) {
         switch failure {

@@ -1,0 +1,45 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import OneMsg
+import Store
+import Translation
+
+/// The `Idempotency-Key` header of the send operations (beyond 1MSG): the same key on the same channel within
+/// 24 hours gets the first reply without a second call to Meta; the same key with another request gets 409.
+enum IdempotencyKeyHeader {
+    static let name = HTTPField.Name("Idempotency-Key")!
+    /// Set on a reply repeated from an earlier request with the same key.
+    static let replayed = HTTPField.Name("Idempotent-Replayed")!
+
+    /// The key of a request, `nil` without the header; a 400 for one that is empty, longer than 255 characters or not
+    /// visible ASCII.
+    static func read(_ headers: HTTPFields) throws -> String? {
+        guard let key = headers[name] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw BridgeError.invalid(
+                ValidationError([FieldProblem(field: "Idempotency-Key", rule: "must be 1 to 255 visible ASCII characters (a UUID, say)")]))
+        }
+        return key
+    }
+}
+
+/// What makes two sends "the same request" for an idempotency key: the operation and the Cloud message they translate
+/// to (so JSON and form bodies, or `phone` written two ways, that say the same thing match), and the file to upload.
+enum SendFingerprint {
+    static func of(_ operation: SendOperation, _ translated: SendOperation.Translated) -> String {
+        var hash = SHA256()
+        hash.update(data: Data(operation.rawValue.utf8))
+        hash.update(data: Data((translated.isMarketingMessage ? "|marketing|" : "|messages|").utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        hash.update(data: (try? encoder.encode(translated.message)) ?? Data())
+        if let upload = translated.upload {
+            hash.update(data: Data("|\(upload.mimeType)|\(upload.file.filename ?? "")|\(upload.file.size)|".utf8))
+            // A spooled file is large: its name, type and size stand for it rather than reading it again.
+            if case .bytes(let bytes) = upload.file.contents { hash.update(data: Data(SHA256.hash(data: bytes))) }
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
