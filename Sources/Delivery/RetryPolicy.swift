@@ -36,7 +36,7 @@ public enum AttemptOutcome: Sendable, Hashable {
     case delivered
     /// Worth another try: connection error, timeout, 429 or 5xx.
     case retryable(reason: String)
-    /// The receiver refused the event itself (a 4xx other than 408 and 429): trying again will not help.
+    /// The receiver refused the event itself (a 4xx other than 408 and 429, or a redirect): trying again will not help.
     case rejected(reason: String)
 
     /// Sorts an HTTP status into an outcome.
@@ -44,6 +44,7 @@ public enum AttemptOutcome: Sendable, Hashable {
         switch httpStatus {
         case 200..<300: .delivered
         case 408, 429, 500...599: .retryable(reason: "HTTP \(httpStatus)")
+        case 300..<400: .rejected(reason: "HTTP \(httpStatus), a redirect (redirects are not followed: set the webhook URL to the new address)")
         default: .rejected(reason: "HTTP \(httpStatus)")
         }
     }

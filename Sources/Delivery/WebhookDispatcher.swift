@@ -43,11 +43,14 @@ public final class WebhookDispatcher: Service {
     public let owner: String
     /// How long a claim holds its entries: longer than a batch of attempts takes.
     public let leaseDuration: Duration
+    /// Each webhook URL's circuit: a URL that keeps failing is backed off as a whole, not event by event.
+    public let breakers: CircuitBreakers
 
     public init(
         store: any BridgeStore, httpClient: HTTPClient, policy: RetryPolicy, signal: DeliverySignal,
         observer: DeliveryObserver = DeliveryObserver(), logger: Logger, batchSize: Int = 64,
-        idlePoll: Duration = .seconds(1), owner: String = UUID().uuidString, leaseDuration: Duration? = nil
+        idlePoll: Duration = .seconds(1), owner: String = UUID().uuidString, leaseDuration: Duration? = nil,
+        breakers: CircuitBreakers = CircuitBreakers()
     ) {
         self.store = store
         self.httpClient = httpClient
@@ -59,6 +62,7 @@ public final class WebhookDispatcher: Service {
         self.idlePoll = idlePoll
         self.owner = owner
         self.leaseDuration = leaseDuration ?? policy.leaseDuration
+        self.breakers = breakers
     }
 
     public func run() async throws {
@@ -80,8 +84,9 @@ public final class WebhookDispatcher: Service {
                     continue
                 }
                 // Each entry is first in its (channel, URL, chat) line, so they may go out together.
+                let admitted = await admit(due, now: Date())
                 let delivered = await withTaskGroup(of: Int64?.self) { group in
-                    for entry in due {
+                    for entry in admitted {
                         group.addTask { await self.attempt(entry) ? entry.id : nil }
                     }
                     return await group.reduce(into: [Int64]()) { ids, id in if let id { ids.append(id) } }
@@ -116,10 +121,59 @@ public final class WebhookDispatcher: Service {
         return min(idlePoll, .milliseconds(Int64(seconds * 1000) + 1))
     }
 
+    /// The claimed entries whose URL's circuit lets them go now; the others wait, without an attempt counted, until
+    /// the circuit's next probe (or become dead letters once too old).
+    private func admit(_ entries: [OutboxEntry], now: Date) async -> [OutboxEntry] {
+        var admitted = [OutboxEntry]()
+        for entry in entries {
+            guard case .wait(let until) = breakers.admit(url: entry.url, now: now) else {
+                admitted.append(entry)
+                continue
+            }
+            do {
+                if until.timeIntervalSince(entry.queuedAt) > policy.maxAge.secondsValue {
+                    let reason = "the receiver has been failing (circuit open): gave up after \(entry.attempts) attempts"
+                    if try await store.deadLetter(outboxID: entry.id, owner: owner, attempts: entry.attempts, error: reason) {
+                        observer.deadLettered()
+                    }
+                } else {
+                    let reason = "waiting: the receiver keeps failing, so its URL is backed off until the next probe"
+                    try await store.reschedule(outboxID: entry.id, owner: owner, attempts: entry.attempts, at: until, error: reason)
+                }
+            } catch {
+                logger.error("outbox update failed", metadata: ["outbox.id": "\(entry.id)", "error": "\(error)"])
+            }
+        }
+        return admitted
+    }
+
+    /// Feeds an attempt's outcome to its URL's circuit; when the receiver is back, the entries that wait for it go now.
+    private func recordCircuit(_ entry: OutboxEntry, outcome: AttemptOutcome) async {
+        let failed = if case .retryable = outcome { true } else { false }
+        switch breakers.record(url: entry.url, failed: failed, now: Date()) {
+        case .opened(let until):
+            logger.warning(
+                "webhook receiver keeps failing: deliveries to it paused until a probe",
+                metadata: ["webhook.host": "\(Self.host(of: entry.url))", "probe.at": "\(until)"])
+        case .closed:
+            logger.info("webhook receiver is back: its waiting deliveries resume", metadata: ["webhook.host": "\(Self.host(of: entry.url))"])
+            _ = try? await store.expediteDeliveries(to: entry.url, now: Date())
+            signal.notify()
+        case nil:
+            break
+        }
+    }
+
+    /// The host of a webhook URL, for logs (a URL may carry a client's secret in its path or query).
+    static func host(of url: String) -> String {
+        URLComponents(string: url)?.host ?? "?"
+    }
+
     /// One attempt; retries and dead letters are recorded here. Returns whether the entry was delivered.
     func attempt(_ entry: OutboxEntry) async -> Bool {
         let attempts = entry.attempts + 1
         let outcome = await post(entry)
+        await recordCircuit(entry, outcome: outcome)
         var decision = DeliveryDecision.after(
             outcome, attempts: attempts, queuedAt: entry.queuedAt, now: Date(), policy: policy,
             random: Double.random(in: 0..<1))

@@ -56,13 +56,14 @@ public func buildApplication(
     services.append(StoreChangeFollower(store: store, signal: signal, templates: templates, logger: logger))
     services.append(
         WebhookDispatcher(
-            store: store, httpClient: httpClient, policy: config.retryPolicy, signal: signal,
+            // The client that follows no redirect: a receiver's redirect is refused, never followed to another address.
+            store: store, httpClient: fetchClient, policy: config.retryPolicy, signal: signal,
             observer: DeliveryObserver(
                 delivered: { metrics.recordDelivery("delivered") }, retried: { metrics.recordDelivery("retried") },
                 deadLettered: { metrics.recordDelivery("dead_lettered") }),
             logger: logger,
             // Instances that announce their changes wake each other; the poll only catches expired leases.
-            idlePoll: store.announcesChanges ? .seconds(5) : .seconds(1)))
+            idlePoll: store.announcesChanges ? .seconds(5) : .seconds(1), breakers: CircuitBreakers(policy: config.webhookCircuit)))
     let publicURL = LateBoundURL(config.publicURL?.trimmingSuffix("/"))
     let mediaLinks = MediaLinks(
         keyBytes: Data(try await store.installationSecret(named: "media-links").utf8), baseURL: publicURL)

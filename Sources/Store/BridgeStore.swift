@@ -125,6 +125,10 @@ public protocol BridgeStore: Sendable {
     /// no longer holds the entry.
     @discardableResult
     func deadLetter(outboxID: Int64, owner: String, attempts: Int, error: String) async throws -> Bool
+    /// Makes every pending entry for `url` that waits past `now` due at `now` (its receiver is back after an outage);
+    /// returns how many. Leases and the order in line stay as they are.
+    @discardableResult
+    func expediteDeliveries(to url: String, now: Date) async throws -> Int
     /// Dead letters, oldest first.
     func deadLetters(limit: Int) async throws -> [OutboxEntry]
     /// Puts dead letters (all, or those with the given ids) back in line with a fresh retry budget; returns how many.

@@ -77,6 +77,20 @@ extension PostgresStore {
         }
     }
 
+    /// Makes the pending entries for `url` that wait past `now` due at `now`.
+    public func expediteDeliveries(to url: String, now: Date) async throws -> Int {
+        let time = now.timeIntervalSince1970
+        return try await write { connection in
+            try await connection.query(
+                """
+                UPDATE outbox SET next_attempt_at = \(time)
+                WHERE state = 'pending' AND url = \(url) AND next_attempt_at > \(time) RETURNING id
+                """,
+                logger: queryLogger
+            ).collect().count
+        }
+    }
+
     /// Removes delivered entries still leased to `owner`, all in one transaction; returns how many.
     public func markDelivered(outboxIDs: [Int64], owner: String) async throws -> Int {
         guard !outboxIDs.isEmpty else { return 0 }

@@ -17,4 +17,10 @@ extension SQLiteStore {
         let request = InboundPayloadRow.select(Columns.body).order(Columns.id.desc).limit(limit)
         return try await read { db in try Data.fetchAll(db, request).map { Array($0) } }
     }
+
+    /// Every pending outbox entry, in queue order.
+    public func pendingOutboxEntries() async throws -> [OutboxEntry] {
+        let request = OutboxRow.all(in: .pending).order(OutboxRow.Columns.id)
+        return try await read { db in try request.fetchAll(db).map(\.entry) }
+    }
 }

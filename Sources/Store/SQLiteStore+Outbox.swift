@@ -145,6 +145,13 @@ extension SQLiteStore {
         return try await read { db in try Double.fetchOne(db, request).map { Date(timeIntervalSince1970: $0) } }
     }
 
+    /// Makes the pending entries for `url` that wait past `now` due at `now`.
+    public func expediteDeliveries(to url: String, now: Date) async throws -> Int {
+        let time = now.timeIntervalSince1970
+        let request = OutboxRow.all(in: .pending).filter(OutboxRow.Columns.url == url && OutboxRow.Columns.nextAttemptAt > time)
+        return try await write { db in try request.updateAll(db, OutboxRow.Columns.nextAttemptAt.set(to: time)) }
+    }
+
     /// Removes delivered entries still leased to `owner`, all in one transaction; returns how many.
     public func markDelivered(outboxIDs: [Int64], owner: String) async throws -> Int {
         guard !outboxIDs.isEmpty else { return 0 }

@@ -10,6 +10,7 @@ final class WebhookReceiver: Sendable {
         var bodies: [String] = []
         var attempts = 0
         var script: [HTTPResponse.Status] = []
+        var failing: HTTPResponse.Status?
     }
 
     private let state = Mutex(State())
@@ -20,6 +21,11 @@ final class WebhookReceiver: Sendable {
 
     /// Bodies answered 200, in arrival order.
     var delivered: [String] { state.withLock { $0.bodies } }
+    /// From now on every POST is answered `status` (a receiver that is down), or, with `nil`, as before.
+    func fail(with status: HTTPResponse.Status?) {
+        state.withLock { $0.failing = status }
+    }
+
     /// Every POST, including refused ones.
     var attempts: Int { state.withLock { $0.attempts } }
 
@@ -38,6 +44,7 @@ final class WebhookReceiver: Sendable {
             let buffer = try await request.collectBody(upTo: 1 << 20)
             let status = self.state.withLock { state -> HTTPResponse.Status in
                 state.attempts += 1
+                if let failing = state.failing { return failing }
                 if !state.script.isEmpty { return state.script.removeFirst() }
                 state.bodies.append(String(buffer: buffer))
                 return .ok

@@ -112,6 +112,25 @@ struct OutboxContractTests {
         #expect(try await store.nextOutboxDueDate() == nil)
     }
 
+    @Test("expediting a URL makes its waiting entries due now, and only that URL's", arguments: StoreFactory.all)
+    func expedite(factory: StoreFactory) async throws {
+        let store = try await factory.makeStore()
+        let t0 = Fixtures.epoch
+        try await store.recordMessage(
+            Fixtures.message("w1", time: t0), events: [Fixtures.event("1@c.us", "one", urls: ["http://down/hook", "http://up/hook"])])
+        try await store.recordMessage(Fixtures.message("w2", time: t0), events: [Fixtures.event("2@c.us", "two", urls: ["http://down/hook"])])
+        for entry in try await store.claimDue(now: t0) {
+            try await store.reschedule(outboxID: entry.id, owner: Fixtures.owner, attempts: 3, at: t0.addingTimeInterval(600), error: "down")
+        }
+        let now = t0.addingTimeInterval(30)
+        #expect(try await store.claimDue(now: now).isEmpty)
+        #expect(try await store.expediteDeliveries(to: "http://down/hook", now: now) == 2)
+        let due = try await store.claimDue(now: now)
+        #expect(Set(due.map(\.url)) == ["http://down/hook"] && due.count == 2)
+        #expect(due.allSatisfy { $0.attempts == 3 }, "attempts are kept")
+        #expect(try await store.expediteDeliveries(to: "http://down/hook", now: now) == 0, "nothing waits past now any more")
+    }
+
     @Test("dead letters: oldest first, out of line, replayed by id or all with a fresh budget", arguments: StoreFactory.all)
     func deadLettersAndReplay(factory: StoreFactory) async throws {
         let store = try await factory.makeStore()
