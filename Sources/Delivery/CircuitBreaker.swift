@@ -13,6 +13,14 @@ public struct CircuitBreakerPolicy: Sendable, Hashable {
     public var probeTimeout: Duration = .seconds(30)
 
     public init() {}
+
+    /// The breaker that fits a retry policy: the pause is at most the longest wait between two attempts (and 30 s at
+    /// first), and a probe may take its attempt timeout and 5 s more.
+    public init(fitting retry: RetryPolicy) {
+        firstCoolDown = min(.seconds(30), retry.maxDelay)
+        maxCoolDown = retry.maxDelay
+        probeTimeout = retry.attemptTimeout + .seconds(5)
+    }
 }
 
 /// The state of one webhook URL: closed (deliveries go out), open (none go out until the cool-down ends), half-open

@@ -63,7 +63,8 @@ public func buildApplication(
                 deadLettered: { metrics.recordDelivery("dead_lettered") }),
             logger: logger,
             // Instances that announce their changes wake each other; the poll only catches expired leases.
-            idlePoll: store.announcesChanges ? .seconds(5) : .seconds(1), breakers: CircuitBreakers(policy: config.webhookCircuit)))
+            idlePoll: store.announcesChanges ? .seconds(5) : .seconds(1),
+            breakers: CircuitBreakers(policy: config.webhookCircuit ?? CircuitBreakerPolicy(fitting: config.retryPolicy))))
     let publicURL = LateBoundURL(config.publicURL?.trimmingSuffix("/"))
     let mediaLinks = MediaLinks(
         keyBytes: Data(try await store.installationSecret(named: "media-links").utf8), baseURL: publicURL)

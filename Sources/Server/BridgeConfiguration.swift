@@ -48,8 +48,9 @@ public struct BridgeConfiguration: Sendable {
 
     /// How client webhook deliveries are retried.
     public var retryPolicy = RetryPolicy()
-    /// When a client's webhook URL counts as down and how long it is left alone before a probe.
-    public var webhookCircuit = CircuitBreakerPolicy()
+    /// When a client's webhook URL counts as down and how long it is left alone before a probe; `nil` fits it to
+    /// ``retryPolicy`` (``CircuitBreakerPolicy/init(fitting:)``).
+    public var webhookCircuit: CircuitBreakerPolicy?
     /// The address the bridge's calls to Meta leave from, answered by `GET /outputIP`; `nil` makes
     /// `GET /outputIP` answer the local address of the route to the Graph host (the sandbox: 127.0.0.1).
     public var egressIP: String?

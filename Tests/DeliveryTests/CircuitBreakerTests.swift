@@ -45,6 +45,17 @@ struct CircuitBreakerTests {
         #expect(circuit.state == .closed(failures: 0))
     }
 
+    @Test("fitted to a retry policy: the pause never exceeds the longest wait between attempts")
+    func fitted() {
+        var retry = RetryPolicy()
+        #expect(CircuitBreakerPolicy(fitting: retry).firstCoolDown == .seconds(30))
+        #expect(CircuitBreakerPolicy(fitting: retry).maxCoolDown == .seconds(600))
+        retry.maxDelay = .seconds(1)
+        retry.attemptTimeout = .seconds(2)
+        let short = CircuitBreakerPolicy(fitting: retry)
+        #expect(short.firstCoolDown == .seconds(1) && short.maxCoolDown == .seconds(1) && short.probeTimeout == .seconds(7))
+    }
+
     @Test("the table keeps only failing URLs, one circuit each")
     func table() {
         let breakers = CircuitBreakers(policy: Self.policy)

@@ -1,3 +1,4 @@
+import Delivery
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -19,8 +20,10 @@ struct WebhookCircuitTests {
             var config = world.configuration(graphURL: "http://127.0.0.1:9")
             DeliveryLiveTests.fastRetries(&config)
             config.retryPolicy.maxDelay = .milliseconds(100)
-            config.webhookCircuit.failureThreshold = 3
-            config.webhookCircuit.firstCoolDown = .seconds(3)
+            var circuit = CircuitBreakerPolicy()
+            circuit.failureThreshold = 3
+            circuit.firstCoolDown = .seconds(3)
+            config.webhookCircuit = circuit
             let app = try await buildApplication(config)
             try await app.test(.live) { client in
                 for index in 0..<6 {
