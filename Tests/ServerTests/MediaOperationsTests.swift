@@ -2,6 +2,7 @@ import Cloud
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import IPAddressing
 import Logging
 import Sandbox
 import Testing
