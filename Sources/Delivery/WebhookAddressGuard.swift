@@ -25,7 +25,7 @@ public struct WebhookAddressGuard: Sendable {
     /// client is gone when this returns. Throws ``WebhookAddressRefused`` when the URL's host is refused.
     public func execute(_ request: HTTPClientRequest, timeout: TimeAmount, sharedClient: HTTPClient) async throws -> HTTPClientResponse {
         guard let addressGuard else { return try await sharedClient.execute(request, timeout: timeout) }
-        guard let host = URLComponents(string: request.url)?.host, !host.isEmpty else {
+        guard let host = PinnedHTTPClient.host(of: request.url) else {
             throw WebhookAddressRefused(reason: "the webhook URL has no host")
         }
         let checked: CheckedHost

@@ -9,6 +9,13 @@ import Logging
 /// a client setting, so each pinned exchange gets its own short-lived client, shut down when `body` returns (its
 /// response body must be read inside `body`). Redirects are never followed: each hop needs its own check.
 public enum PinnedHTTPClient {
+    /// The host of `url` exactly as AsyncHTTPClient reads it (Foundation's `URL.host`), the name the override must
+    /// map: check this host, so that the checked name and the connected one cannot differ.
+    public static func host(of url: String) -> String? {
+        guard let host = URL(string: url)?.host, !host.isEmpty else { return nil }
+        return host
+    }
+
     /// Runs `body` with a client whose connections to `checked.host` go to `checked.address`.
     public static func with<Value>(
         _ checked: CheckedHost, configuration: HTTPClient.Configuration, logger: Logger? = nil,

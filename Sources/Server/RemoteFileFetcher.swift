@@ -21,7 +21,7 @@ struct RemoteFileFetcher: Sendable {
     func fetch(_ url: String, field: String, maxBytes: Int) async throws(ValidationError) -> UploadedFile {
         var current = url
         for _ in 0...Self.maxRedirects {
-            guard let components = URLComponents(string: current), let host = components.host, !host.isEmpty,
+            guard let components = URLComponents(string: current), let host = PinnedHTTPClient.host(of: current),
                 ["http", "https"].contains(components.scheme?.lowercased() ?? "")
             else { throw problem(field, "must be an absolute http:// or https:// URL") }
             let checked: CheckedHost

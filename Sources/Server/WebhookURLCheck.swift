@@ -15,7 +15,7 @@ struct WebhookURLCheck: Sendable {
     func validate(_ urls: [String]) async throws {
         guard let addressGuard else { return }
         for url in urls {
-            guard let host = URLComponents(string: url)?.host, !host.isEmpty else {
+            guard let host = PinnedHTTPClient.host(of: url) else {
                 throw Self.refusal("must name a host (got \"\(url)\")")
             }
             do {

@@ -21,7 +21,7 @@ struct WebhookAddressOptions: ParsableArguments {
         guard isOn else { return }
         let addressGuard = AddressGuard(policy: .publicOnly)
         for url in urls {
-            guard let host = URLComponents(string: url)?.host, !host.isEmpty else {
+            guard let host = PinnedHTTPClient.host(of: url) else {
                 throw CommandFailure("--webhook-url \(url) names no host")
             }
             do {
