@@ -90,7 +90,7 @@ public func buildApplication(
             store: store, graph: graph, metrics: metrics, signal: signal, templates: templates, mediaLinks: mediaLinks,
             fetcher: RemoteFileFetcher(
                 clientConfiguration: clientConfiguration, addressGuard: AddressGuard(policy: fetchPolicy), timeout: config.upstreamTimeout),
-            egress: egress, throttle: dependencies.wrongTokenThrottle ?? WrongTokenThrottle(),
+            egress: egress, throttle: dependencies.wrongTokenThrottle ?? WrongTokenThrottle(failuresPerMinute: config.wrongTokenLimit),
             webhookCheck: config.denyPrivateWebhooks ? WebhookURLCheck(addressGuard: webhookGuard.addressGuard) : .open))
 
     return Application(

@@ -39,6 +39,8 @@ public struct BridgeConfiguration: Sendable {
     /// Peers in these ranges are proxies: the client address is then the right-most `X-Forwarded-For` address
     /// outside them (for the wrong-token cool-down).
     public var trustedProxies: [AddressRange] = []
+    /// Failed authentications within a minute that put a client address on a 60 s cool-down; 0 turns it off.
+    public var wrongTokenLimit: Int = 20
     /// Log level of the bridge's own logger.
     public var logLevel: Logger.Level = .info
     /// Where log lines go; tests capture them. `nil` writes to standard error.

@@ -8,7 +8,7 @@ import Synchronization
 public final class WrongTokenThrottle: Sendable {
     /// When an address is cooled down, and for how long.
     public struct Limits: Sendable, Hashable {
-        /// Failures within ``window`` that start a cool-down.
+        /// Failures within ``window`` that start a cool-down; 0 turns the cool-down off.
         public var failures = 20
         /// How far back failures count.
         public var window: Duration = .seconds(60)
@@ -50,10 +50,18 @@ public final class WrongTokenThrottle: Sendable {
         }
     }
 
+    /// A throttle on the system clock that starts a cool-down at `failuresPerMinute` failures (0: never).
+    public convenience init(failuresPerMinute: Int) {
+        var limits = Limits()
+        limits.failures = failuresPerMinute
+        self.init(limits: limits)
+    }
+
     /// Records a failed authentication from `address`; the ``Limits/failures``-th within the window starts its cool-down.
     public func recordFailure(from address: String) {
         let now = now()
         let limits = limits
+        guard limits.failures > 0 else { return }
         records.withLock { records in
             if records[address] == nil, records.count >= limits.maxAddresses {
                 Self.makeRoom(in: &records, now: now, limits: limits)

@@ -66,6 +66,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
+            "Failed authentications within a minute that put a client address on a 60 s cool-down (429, tokens unchecked) (env BRIDGE_WRONG_TOKEN_LIMIT; default 20; 0 turns it off)."
+    )
+    var wrongTokenLimit: Int?
+
+    @Option(
+        help:
             "The address the bridge's requests leave from, answered by GET /outputIP (env BRIDGE_EGRESS_IP; default: the local address of the route to the Graph host; the sandbox answers 127.0.0.1)."
     )
     var egressIp: String?
@@ -133,6 +139,12 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("trusted proxy must be an address or CIDR range such as 10.0.0.0/8 or 2001:db8::/32, not \"\(text)\"")
             }
             return range
+        }
+        if let limit = try wrongTokenLimit
+            ?? Environment.value("BRIDGE_WRONG_TOKEN_LIMIT").map({ try parse(Int.self, $0, "BRIDGE_WRONG_TOKEN_LIMIT") })
+        {
+            guard limit >= 0 else { throw ValidationError("wrong-token limit must be 0 (off) or more") }
+            config.wrongTokenLimit = limit
         }
         config.egressIP = egressIp ?? Environment.value("BRIDGE_EGRESS_IP")
         if let text = prices ?? Environment.value("BRIDGE_PRICES") {

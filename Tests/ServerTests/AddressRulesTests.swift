@@ -77,6 +77,14 @@ struct AddressRulesTests {
         #expect(throttle.remainingCoolDown(for: "a") == nil)
     }
 
+    @Test("a limit of 0 never cools an address down")
+    func off() {
+        let throttle = WrongTokenThrottle(failuresPerMinute: 0)
+        for _ in 1...100 { throttle.recordFailure(from: "a") }
+        #expect(throttle.remainingCoolDown(for: "a") == nil)
+        #expect(throttle.trackedAddresses == 0)
+    }
+
     @Test("the address table stays within its cap, dropping stale addresses first and never a cooling one while stale ones remain")
     func boundedMemory() {
         let clock = ManualClock()

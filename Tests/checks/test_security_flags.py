@@ -1,6 +1,7 @@
 """The security settings of `serve` reach the bridge through their environment variables, as a deployment sets them:
 BRIDGE_DENY_PRIVATE_WEBHOOKS=1 refuses a private webhook URL with 400 naming `webhookUrl`, and BRIDGE_TRUSTED_PROXY
-makes the wrong-token cool-down count per X-Forwarded-For client; a malformed range stops `serve` with a message."""
+makes the wrong-token cool-down count per X-Forwarded-For client, BRIDGE_WRONG_TOKEN_LIMIT=0 turns it off; a malformed
+range stops `serve` with a message."""
 from __future__ import annotations
 
 import json
@@ -59,3 +60,17 @@ def test_a_malformed_trusted_proxy_stops_serve(bridge_binary, tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert run.returncode != 0, "serve started with a malformed --trusted-proxy"
     assert 'trusted proxy must be an address or CIDR range' in run.stderr + run.stdout, run.stderr
+
+
+def test_a_wrong_token_limit_of_zero_turns_the_cool_down_off(bridge_binary, tmp_path, monkeypatch):
+    monkeypatch.setenv("BRIDGE_WRONG_TOKEN_LIMIT", "0")
+    bridge = SandboxBridge(bridge_binary, tmp_path)
+    try:
+        bridge.start()
+    except BridgeStartError as error:
+        pytest.fail(str(error), pytrace=False)
+    try:
+        statuses = {get(f"{bridge.base}/status?token=wrong-{i}")[0] for i in range(25)}
+        assert statuses == {401}, f"statuses with the cool-down off: {statuses}"
+    finally:
+        bridge.stop()
