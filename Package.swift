@@ -63,9 +63,18 @@ let package = Package(
             swiftSettings: sharedSwiftSettings
         ),
         .target(
+            name: "IPAddressing",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
+        .target(
             name: "Delivery",
             dependencies: [
-                "Store", "OneMsg", "Cloud", "Translation",
+                "Store", "OneMsg", "Cloud", "Translation", "IPAddressing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,7 +96,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "OneMsg", "Cloud", "Translation", "Store", "Delivery",
+                "OneMsg", "Cloud", "Translation", "Store", "Delivery", "IPAddressing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -113,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "onemsg-bridge",
             dependencies: [
-                "Server", "SandboxMode", "Store", "Translation",
+                "Server", "SandboxMode", "Store", "Translation", "IPAddressing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -158,9 +167,11 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Store", "Sandbox", "SandboxMode", "Cloud", "Translation", "OneMsg",
+                "Server", "Store", "Sandbox", "SandboxMode", "Cloud", "Translation", "OneMsg", "IPAddressing",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

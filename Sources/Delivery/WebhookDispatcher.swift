@@ -35,6 +35,8 @@ public final class WebhookDispatcher: Service {
     private let policy: RetryPolicy
     private let signal: DeliverySignal
     private let observer: DeliveryObserver
+    /// Which webhook addresses may be posted to (`--deny-private-webhooks`).
+    private let addressGuard: WebhookAddressGuard
     private let logger: Logger
     private let batchSize: Int
     /// Longest sleep when nothing is due, so that retries scheduled by other instances are seen.
@@ -50,13 +52,14 @@ public final class WebhookDispatcher: Service {
         store: any BridgeStore, httpClient: HTTPClient, policy: RetryPolicy, signal: DeliverySignal,
         observer: DeliveryObserver = DeliveryObserver(), logger: Logger, batchSize: Int = 64,
         idlePoll: Duration = .seconds(1), owner: String = UUID().uuidString, leaseDuration: Duration? = nil,
-        breakers: CircuitBreakers = CircuitBreakers()
+        addressGuard: WebhookAddressGuard = .open, breakers: CircuitBreakers = CircuitBreakers()
     ) {
         self.store = store
         self.httpClient = httpClient
         self.policy = policy
         self.signal = signal
         self.observer = observer
+        self.addressGuard = addressGuard
         self.logger = logger
         self.batchSize = batchSize
         self.idlePoll = idlePoll
@@ -217,9 +220,12 @@ public final class WebhookDispatcher: Service {
         request.headers.add(name: "User-Agent", value: "onemsg-bridge")
         request.body = .bytes(ByteBuffer(bytes: entry.body))
         do {
-            let response = try await httpClient.execute(request, timeout: .nanoseconds(policy.attemptTimeout.nanosecondsValue))
+            let response = try await addressGuard.execute(
+                request, timeout: .nanoseconds(policy.attemptTimeout.nanosecondsValue), sharedClient: httpClient)
             _ = try? await response.body.collect(upTo: 64 * 1024)
             return AttemptOutcome.from(httpStatus: Int(response.status.code))
+        } catch let refused as WebhookAddressRefused {
+            return .retryable(reason: refused.reason)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             return .retryable(reason: "no answer within \(policy.attemptTimeout.secondsValue) s")
         } catch {

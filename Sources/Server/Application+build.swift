@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Delivery
 import Foundation
 import Hummingbird
+import IPAddressing
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -29,14 +30,23 @@ public func buildApplication(
     clientConfiguration.httpVersion = .automatic
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration, backgroundActivityLogger: logger)
 
-    var fetchConfiguration = clientConfiguration
-    fetchConfiguration.redirectConfiguration = .disallow
-    let fetchClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: fetchConfiguration, backgroundActivityLogger: logger)
+    // Webhook deliveries follow no redirect: a receiver's redirect is refused, never followed to another address.
+    var webhookConfiguration = clientConfiguration
+    webhookConfiguration.redirectConfiguration = .disallow
+    let webhookClient = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: webhookConfiguration, backgroundActivityLogger: logger)
+
     var fetchPolicy = config.fetchPolicy
     if config.sandbox { fetchPolicy.allowLoopback = true }
+    // Client-given URLs are fetched (and, under --deny-private-webhooks, posted to) over connections pinned to the
+    // checked address: one short-lived client per exchange, with these settings.
+    let webhookGuard: WebhookAddressGuard =
+        config.denyPrivateWebhooks
+        ? WebhookAddressGuard(checking: AddressGuard(policy: FetchPolicy(allowLoopback: config.sandbox)), configuration: clientConfiguration)
+        : .open
 
     let graphURL = LateBoundURL(config.sandbox ? nil : config.graphURL)
-    var services: [any Service] = [HTTPClientService(client: httpClient), HTTPClientService(client: fetchClient)]
+    var services: [any Service] = [HTTPClientService(client: httpClient), HTTPClientService(client: webhookClient)]
     // First in the group, so it stops last: the server and the dispatcher finish their work on it before.
     if let storeService = store.service { services.insert(storeService, at: 0) }
     var simulated: SimulatedUpstreamRun?
@@ -56,14 +66,13 @@ public func buildApplication(
     services.append(StoreChangeFollower(store: store, signal: signal, templates: templates, logger: logger))
     services.append(
         WebhookDispatcher(
-            // The client that follows no redirect: a receiver's redirect is refused, never followed to another address.
-            store: store, httpClient: fetchClient, policy: config.retryPolicy, signal: signal,
+            store: store, httpClient: webhookClient, policy: config.retryPolicy, signal: signal,
             observer: DeliveryObserver(
                 delivered: { metrics.recordDelivery("delivered") }, retried: { metrics.recordDelivery("retried") },
                 deadLettered: { metrics.recordDelivery("dead_lettered") }),
             logger: logger,
             // Instances that announce their changes wake each other; the poll only catches expired leases.
-            idlePoll: store.announcesChanges ? .seconds(5) : .seconds(1),
+            idlePoll: store.announcesChanges ? .seconds(5) : .seconds(1), addressGuard: webhookGuard,
             breakers: CircuitBreakers(policy: config.webhookCircuit ?? CircuitBreakerPolicy(fitting: config.retryPolicy))))
     let publicURL = LateBoundURL(config.publicURL?.trimmingSuffix("/"))
     let mediaLinks = MediaLinks(
@@ -87,8 +96,10 @@ public func buildApplication(
         config: config,
         parts: RouterParts(
             store: store, graph: graph, metrics: metrics, signal: signal, templates: templates, mediaLinks: mediaLinks,
-            fetcher: RemoteFileFetcher(httpClient: fetchClient, policy: fetchPolicy, timeout: config.upstreamTimeout),
-            egress: egress))
+            fetcher: RemoteFileFetcher(
+                clientConfiguration: clientConfiguration, addressGuard: AddressGuard(policy: fetchPolicy), timeout: config.upstreamTimeout),
+            egress: egress, throttle: dependencies.wrongTokenThrottle ?? WrongTokenThrottle(failuresPerMinute: config.wrongTokenLimit),
+            webhookCheck: config.denyPrivateWebhooks ? WebhookURLCheck(addressGuard: webhookGuard.addressGuard) : .open))
 
     return Application(
         router: router,
@@ -117,6 +128,10 @@ struct RouterParts: Sendable {
     let fetcher: RemoteFileFetcher
     /// What `GET /outputIP` answers.
     let egress: EgressAddressProbe
+    /// The wrong-token cool-downs per client address.
+    var throttle = WrongTokenThrottle()
+    /// The check of the webhook URLs clients set (`--deny-private-webhooks`).
+    var webhookCheck = WebhookURLCheck.open
 }
 
 func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<BridgeRequestContext> {
@@ -146,6 +161,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     ).register(on: router)
 
     let oneMsg = router.group()
+        .add(middleware: WrongTokenThrottleMiddleware(throttle: parts.throttle, clientAddress: ClientAddress(trustedProxies: config.trustedProxies)))
         .add(
             middleware: OneMsgAuthMiddleware(
                 channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes,
@@ -159,7 +175,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     MediaOperationsController(graph: parts.graph, fetcher: parts.fetcher, links: parts.mediaLinks, metrics: metrics)
         .register(on: oneMsg)
     HistoryController(store: store).register(on: oneMsg)
-    SettingsController(store: store).register(on: oneMsg)
+    SettingsController(store: store, webhookCheck: parts.webhookCheck).register(on: oneMsg)
     let uploader = HandleUploader(graph: parts.graph, fetcher: parts.fetcher, metrics: metrics)
     AccountController(graph: parts.graph, uploader: uploader, metrics: metrics, egress: parts.egress).register(on: oneMsg)
     TemplateController(graph: parts.graph, uploader: uploader, metrics: metrics, catalog: parts.templates, store: store)

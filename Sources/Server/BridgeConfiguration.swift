@@ -1,5 +1,6 @@
 import Delivery
 import Foundation
+import IPAddressing
 import Logging
 import Translation
 
@@ -35,6 +36,14 @@ public struct BridgeConfiguration: Sendable {
     public var maxUploadBodyBytes: Int = 101 * 1024 * 1024
     /// Which addresses `uploadMedia` may download client-given URLs from; the sandbox adds loopback.
     public var fetchPolicy: FetchPolicy = .publicOnly
+    /// Refuse client webhook URLs whose host resolves to a private, loopback, link-local or reserved address, when
+    /// they are set and again at each delivery (multi-tenant deployments); the sandbox still allows loopback.
+    public var denyPrivateWebhooks: Bool = false
+    /// Peers in these ranges are proxies: the client address is then the right-most `X-Forwarded-For` address
+    /// outside them (for the wrong-token cool-down).
+    public var trustedProxies: [AddressRange] = []
+    /// Failed authentications within a minute that put a client address on a 60 s cool-down; 0 turns it off.
+    public var wrongTokenLimit: Int = 20
     /// Log level of the bridge's own logger.
     public var logLevel: Logger.Level = .info
     /// Where log lines go; tests capture them. `nil` writes to standard error.

@@ -17,15 +17,18 @@ public struct BridgeDependencies: Sendable {
     /// What `GET /outputIP` answers when the configuration names no `egressIP`; `nil` for the sandbox's 127.0.0.1,
     /// or else the live ``EgressAddressProbe/route(toward:)`` the Graph URL.
     public var egressAddress: EgressAddressProbe?
+    /// The wrong-token cool-downs to use instead of a fresh one on the system clock (tests move their own clock).
+    public var wrongTokenThrottle: WrongTokenThrottle?
 
     public init(
         store: (any BridgeStore)? = nil, graph: (any GraphAPI)? = nil, simulatedUpstream: (any SimulatedUpstream)? = nil,
-        egressAddress: EgressAddressProbe? = nil
+        egressAddress: EgressAddressProbe? = nil, wrongTokenThrottle: WrongTokenThrottle? = nil
     ) {
         self.store = store
         self.graph = graph
         self.simulatedUpstream = simulatedUpstream
         self.egressAddress = egressAddress
+        self.wrongTokenThrottle = wrongTokenThrottle
     }
 }
 

@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import OneMsg
 import Store
 
 /// The request context of every route. On 1MSG routes ``OneMsgAuthMiddleware`` fills in ``authentication``,
 /// from which ``OneMsgRequestContext`` is made for the handlers.
-public struct BridgeRequestContext: RequestContext {
+public struct BridgeRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The peer of the connection (a proxy's address behind a load balancer); `nil` in in-process tests.
+    public var remoteAddress: SocketAddress?
     /// The channel the token identified and the request's fields; set by ``OneMsgAuthMiddleware``.
     public var authentication: Authentication?
 
@@ -15,6 +18,7 @@ public struct BridgeRequestContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 
     /// What a 1MSG request carries once its token is checked.

@@ -1,4 +1,5 @@
 import Foundation
+import IPAddressing
 import NIOPosix
 
 #if canImport(Glibc)

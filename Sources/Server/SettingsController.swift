@@ -9,6 +9,8 @@ import Store
 /// comma-separated, the legacy form 1MSG clients read).
 struct SettingsController: Sendable {
     let store: any BridgeStore
+    /// Refuses non-public webhook addresses under `--deny-private-webhooks`.
+    var webhookCheck = WebhookURLCheck.open
 
     func register(on group: RouterGroup<OneMsgRequestContext>) {
         group.oneMsg(.get, "settings") { _, context in try BridgeJSON.response(SettingsReply(context.channel.settings)) }
@@ -23,6 +25,7 @@ struct SettingsController: Sendable {
         var channel = context.channel
         let request = try Self.decode(context.fields)
         let before = channel.settings
+        try await webhookCheck.validate(request.webhookURLs ?? [])
         if let urls = request.webhookURLs { channel.settings.webhookURLs = urls }
         if let on = request.ackNotificationsOn { channel.settings.ackNotificationsOn = on }
         if let viewed = request.ackReadAsViewed { channel.settings.readAckAsViewed = viewed }
@@ -49,6 +52,7 @@ struct SettingsController: Sendable {
         guard let urls = request.webhookURLs else {
             throw BridgeError.invalid(ValidationError([FieldProblem(field: "webhookUrl", rule: "is required (\"\" clears the list)")]))
         }
+        try await webhookCheck.validate(urls)
         let changed = urls != channel.settings.webhookURLs
         channel.settings.webhookURLs = urls
         if changed { try await save(channel) }

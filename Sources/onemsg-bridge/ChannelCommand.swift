@@ -49,6 +49,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @Option(help: "Client webhook URL for messages and acks (repeatable, at most 5).") var webhookUrl: [String] = []
         @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var webhookAddresses: WebhookAddressOptions
 
         func validate() throws {
             try ChannelCommand.validateAppID(appId)
@@ -68,6 +69,7 @@ struct ChannelCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            try await webhookAddresses.check(webhookUrl)
             try await ChannelCommand.withStore(database) { store in try await run(on: store) }
         }
 
@@ -125,6 +127,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @Flag(help: "Remove every client webhook URL.") var clearWebhooks = false
         @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
         @OptionGroup var database: DatabaseOptions
+        @OptionGroup var webhookAddresses: WebhookAddressOptions
 
         func validate() throws {
             try ChannelCommand.validateAppID(appId)
@@ -136,6 +139,7 @@ struct ChannelCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            try await webhookAddresses.check(webhookUrl)
             try await ChannelCommand.withStore(database) { store in try await run(on: store) }
         }
 

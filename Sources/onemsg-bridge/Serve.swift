@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import IPAddressing
 import Logging
 import SandboxMode
 import Server
@@ -56,6 +57,24 @@ struct Serve: AsyncParsableCommand {
             "Let uploadMedia fetch URLs that resolve to private, loopback or link-local addresses (env BRIDGE_ALLOW_PRIVATE_FETCH=1; default: public addresses only)."
     )
     var allowPrivateFetch = false
+
+    @Flag(
+        help:
+            "Refuse client webhook URLs that resolve to private, loopback, link-local or reserved addresses, when set and at delivery (env BRIDGE_DENY_PRIVATE_WEBHOOKS=1; default: allowed)."
+    )
+    var denyPrivateWebhooks = false
+
+    @Option(
+        help:
+            "A load balancer or proxy range (CIDR, repeatable) whose X-Forwarded-For names the client, for the wrong-token cool-down (env BRIDGE_TRUSTED_PROXY, comma-separated; default: none)."
+    )
+    var trustedProxy: [String] = []
+
+    @Option(
+        help:
+            "Failed authentications within a minute that put a client address on a 60 s cool-down (429, tokens unchecked) (env BRIDGE_WRONG_TOKEN_LIMIT; default 20; 0 turns it off)."
+    )
+    var wrongTokenLimit: Int?
 
     @Option(
         help:
@@ -119,6 +138,22 @@ struct Serve: AsyncParsableCommand {
         }
         if allowPrivateFetch || ["1", "true", "yes"].contains(Environment.value("BRIDGE_ALLOW_PRIVATE_FETCH")?.lowercased() ?? "") {
             config.fetchPolicy.allowPrivate = true
+        }
+        if denyPrivateWebhooks || ["1", "true", "yes"].contains(Environment.value("BRIDGE_DENY_PRIVATE_WEBHOOKS")?.lowercased() ?? "") {
+            config.denyPrivateWebhooks = true
+        }
+        let proxies = trustedProxy.isEmpty ? (Environment.value("BRIDGE_TRUSTED_PROXY") ?? "").split(separator: ",").map(String.init) : trustedProxy
+        config.trustedProxies = try proxies.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { text in
+            guard let range = AddressRange(text) else {
+                throw ValidationError("trusted proxy must be an address or CIDR range such as 10.0.0.0/8 or 2001:db8::/32, not \"\(text)\"")
+            }
+            return range
+        }
+        if let limit = try wrongTokenLimit
+            ?? Environment.value("BRIDGE_WRONG_TOKEN_LIMIT").map({ try parse(Int.self, $0, "BRIDGE_WRONG_TOKEN_LIMIT") })
+        {
+            guard limit >= 0 else { throw ValidationError("wrong-token limit must be 0 (off) or more") }
+            config.wrongTokenLimit = limit
         }
         config.egressIP = egressIp ?? Environment.value("BRIDGE_EGRESS_IP")
         if let text = prices ?? Environment.value("BRIDGE_PRICES") {

@@ -81,3 +81,19 @@ def test_reserved_channel_id_is_refused(bridge_binary, tmp_path):
                   "--token", "t-12345678", "--phone-number-id", "1", "--waba-id", "1", "--access-token", "a",
                   "--app-secret", "s", "--verify-token", "v")
     assert refused.returncode != 0, "reserved channel id accepted"
+
+
+def test_deny_private_webhooks_refuses_non_public_webhook_urls(bridge_binary, database):
+    refused = cli(bridge_binary, "channel", "update", "--database", database, "--id", CHANNEL, "--deny-private-webhooks",
+                  "--webhook-url", "http://10.1.2.3/hook")
+    assert refused.returncode != 0, "a private webhook URL was accepted under --deny-private-webhooks"
+    assert "resolves to a private address (10.1.2.3)" in refused.stdout + refused.stderr, f"unclear: {refused}"
+    by_env = cli(bridge_binary, "channel", "update", "--database", database, "--id", CHANNEL, "--webhook-url",
+                 "http://127.0.0.1:9/hook", env={"BRIDGE_DENY_PRIVATE_WEBHOOKS": "1"})
+    assert by_env.returncode != 0 and "loopback" in by_env.stdout + by_env.stderr, f"env not applied: {by_env}"
+    public = cli(bridge_binary, "channel", "update", "--database", database, "--id", CHANNEL, "--deny-private-webhooks",
+                 "--webhook-url", "https://93.184.216.34/hook")
+    assert public.returncode == 0, f"a public webhook URL was refused: {public}"
+    allowed = cli(bridge_binary, "channel", "update", "--database", database, "--id", CHANNEL, "--webhook-url",
+                  "http://10.1.2.3/hook")
+    assert allowed.returncode == 0, f"without the flag private webhook URLs are the operator's choice: {allowed}"

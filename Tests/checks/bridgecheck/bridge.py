@@ -136,8 +136,9 @@ class SandboxBridge:
 
     BANNER_TIMEOUT = 30.0
 
-    def __init__(self, binary: Path, workdir: Path):
+    def __init__(self, binary: Path, workdir: Path, database: str | None = None):
         self.binary, self.workdir = Path(binary), Path(workdir)
+        self.database = database or str(self.workdir / "bridge.sqlite")  # a path, or a postgres:// URL
         self.out_path, self.err_path = self.workdir / "bridge.out", self.workdir / "bridge.err"
         self.process: subprocess.Popen | None = None
         self.exit_code: int | None = None
@@ -147,8 +148,7 @@ class SandboxBridge:
         self.workdir.mkdir(parents=True, exist_ok=True)
         with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
             self.process = subprocess.Popen(
-                [str(self.binary), "serve", "--sandbox", "--port", "0", "--database",
-                 str(self.workdir / "bridge.sqlite")],
+                [str(self.binary), "serve", "--sandbox", "--port", "0", "--database", self.database],
                 stdout=out, stderr=err, stdin=subprocess.DEVNULL)
         limit = time.monotonic() + self.BANNER_TIMEOUT
         banner = ""
