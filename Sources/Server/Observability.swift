@@ -130,7 +130,7 @@ struct ObservabilityMiddleware: RouterMiddleware {
     static func render(_ error: any Error, request: Request, context: Context) -> Response {
         switch error {
         case let error as BridgeError:
-            return ErrorRendering.response(status: error.status, message: error.message)
+            return ErrorRendering.response(for: error)
         case let error as HTTPError:
             let message =
                 error.body
