@@ -149,4 +149,19 @@ struct InputAbuseTests {
             }
         }
     }
+
+    @Test("--body-limits: operation=MiB pairs, operations as the 413 names them; anything else is refused")
+    func bodyLimitsFlag() {
+        #expect(
+            BridgeConfiguration.parseBodyLimits("sendMessage=4, POST /cloud/webhook=0.5")
+                == ["sendMessage": 4 << 20, "POST /cloud/webhook": 1 << 19])
+        for malformed in ["sendMessage", "sendMessage=", "sendMessage=-1", "=4", "sendMessage=four"] {
+            #expect(BridgeConfiguration.parseBodyLimits(malformed) == nil, "\(malformed)")
+        }
+        var config = BridgeConfiguration()
+        config.operationBodyLimits = ["sendMessage": 1000]
+        #expect(config.bodyLimit(for: "sendMessage") == 1000)
+        #expect(config.bodyLimit(for: "sendFile") == 101 << 20)
+        #expect(config.bodyLimit(for: "POST /cloud/webhook") == 16 << 20)
+    }
 }
