@@ -10,7 +10,11 @@ let package = Package(
     name: "onemsg-bridge",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "onemsg-bridge", targets: ["onemsg-bridge"])
+        .executable(name: "onemsg-bridge", targets: ["onemsg-bridge"]),
+        // The pure layers, for the fuzz targets in Fuzz/ (a package of their own that depends on this one by path).
+        .library(name: "OneMsg", targets: ["OneMsg"]),
+        .library(name: "Cloud", targets: ["Cloud"]),
+        .library(name: "Translation", targets: ["Translation"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),

@@ -1,4 +1,5 @@
 import Foundation
+import JSONValue
 
 /// Why a body could not be decoded at all.
 public struct BodyDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -28,9 +29,15 @@ public enum LenientBodyDecoder {
             }
             return try decodeMultipart(body, boundary: boundary)
         }
+        guard String(validating: body, as: UTF8.self) != nil else {
+            throw BodyDecodingError("the body is not valid UTF-8")
+        }
         let looksLikeJSON = body.first(where: { !Self.isWhitespace($0) }) == UInt8(ascii: "{")
         let declaredJSON = mediaType.essence == "application/json" || mediaType.essence.hasSuffix("+json")
         if looksLikeJSON || declaredJSON {
+            guard !JSONNesting.exceeds(JSONNesting.maxDepth, in: body) else {
+                throw BodyDecodingError("the JSON body nests arrays and objects deeper than \(JSONNesting.maxDepth) levels")
+            }
             do {
                 return try decodeJSON(body)
             } catch {
@@ -38,7 +45,7 @@ public enum LenientBodyDecoder {
                 // A form value may legitimately start with "{"; fall through to form decoding.
             }
         }
-        return decodeForm(body)
+        return try decodeForm(body)
     }
 
     static func decodeJSON(_ body: [UInt8]) throws(BodyDecodingError) -> RequestFields {
@@ -54,22 +61,33 @@ public enum LenientBodyDecoder {
         return RequestFields(values: members, encoding: .json)
     }
 
-    /// Parses `application/x-www-form-urlencoded` text; also used for query strings.
+    /// Parses `application/x-www-form-urlencoded` text; also used for query strings. A value that is not UTF-8 once
+    /// percent-decoded is kept as sent.
     public static func formPairs(_ text: Substring) -> [(String, String)] {
         text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = percentDecode(parts[0])
-            let value = parts.count > 1 ? percentDecode(parts[1]) : ""
-            return (key, value)
+            let (key, value) = splitPair(pair)
+            return (percentDecode(key), percentDecode(value))
         }
     }
 
-    static func decodeForm(_ body: [UInt8]) -> RequestFields {
+    static func decodeForm(_ body: [UInt8]) throws(BodyDecodingError) -> RequestFields {
         var values: [String: FieldValue] = [:]
-        for (key, value) in formPairs(Substring(decoding: body, as: UTF8.self)) {
+        for pair in Substring(decoding: body, as: UTF8.self).split(separator: "&", omittingEmptySubsequences: true) {
+            let (rawKey, rawValue) = splitPair(pair)
+            guard let key = String(validating: percentDecodedBytes(rawKey), as: UTF8.self) else {
+                throw BodyDecodingError("a form field name is not valid UTF-8 once percent-decoded")
+            }
+            guard let value = String(validating: percentDecodedBytes(rawValue), as: UTF8.self) else {
+                throw BodyDecodingError("the form field \(key) is not valid UTF-8 once percent-decoded")
+            }
             append(.string(value), to: key, in: &values)
         }
         return RequestFields(values: values, encoding: .form)
+    }
+
+    private static func splitPair(_ pair: Substring) -> (Substring, Substring) {
+        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        return (parts[0], parts.count > 1 ? parts[1] : "")
     }
 
     static func decodeMultipart(_ body: [UInt8], boundary: String) throws(BodyDecodingError) -> RequestFields {
@@ -97,7 +115,10 @@ public enum LenientBodyDecoder {
                     fieldName: name
                 )
             } else {
-                append(.string(String(decoding: part.body, as: UTF8.self)), to: name, in: &values)
+                guard let text = String(validating: part.body, as: UTF8.self) else {
+                    throw BodyDecodingError("the form field \(name) is not valid UTF-8")
+                }
+                append(.string(text), to: name, in: &values)
             }
         }
         return RequestFields(values: values, files: files, encoding: .multipart)
@@ -129,8 +150,38 @@ public enum LenientBodyDecoder {
     }
 
     private static func percentDecode(_ text: Substring) -> String {
-        let spaced = text.replacingOccurrences(of: "+", with: " ")
-        return spaced.removingPercentEncoding ?? spaced
+        String(validating: percentDecodedBytes(text), as: UTF8.self) ?? text.replacingOccurrences(of: "+", with: " ")
+    }
+
+    /// `+` as a space and `%XX` as its byte; a `%` without two hex digits after it stays as it is (real clients
+    /// send `100%` unescaped).
+    static func percentDecodedBytes(_ text: Substring) -> [UInt8] {
+        let bytes = Array(text.utf8)
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
+                let low = hexValue(bytes[index + 2])
+            {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else {
+                decoded.append(byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
+                index += 1
+            }
+        }
+        return decoded
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

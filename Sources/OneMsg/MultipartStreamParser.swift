@@ -16,11 +16,17 @@ public struct MultipartStreamParser: Sendable {
 
     private enum State { case delimiter, delimiterTail, headers, content, done }
 
+    /// The most parts a body may have; each file part becomes a spool file, so their number is bounded.
+    public static let defaultMaxParts = 1000
+
     private let delimiter: Data
+    private let maxParts: Int
     private var pending: Data
     private var state = State.delimiter
+    private var parts = 0
 
-    public init(boundary: String) {
+    public init(boundary: String, maxParts: Int = Self.defaultMaxParts) {
+        self.maxParts = maxParts
         delimiter = Data("\r\n--\(boundary)".utf8)
         // The first delimiter has no line break before it; one is supplied so every delimiter looks alike.
         pending = Data("\r\n".utf8)
@@ -63,6 +69,8 @@ public struct MultipartStreamParser: Sendable {
                     let pair = line.split(separator: ":", maxSplits: 1)
                     if pair.count == 2 { headers[pair[0].lowercased()] = pair[1].trimmingCharacters(in: .whitespaces) }
                 }
+                parts += 1
+                guard parts <= maxParts else { throw BodyDecodingError("a multipart body has more than \(maxParts) parts") }
                 events.append(.partStart(headers: headers))
                 state = .content
             case .content:

@@ -103,6 +103,8 @@ public func buildApplication(
 
     return Application(
         router: router,
+        // Closes connections that send nothing for this long: trickled headers, stalled bodies, idle keep-alives.
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(config.idleTimeout.nanosecondsValue))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "onemsg-bridge"),
         services: services,
         onServerRunning: { channel in
@@ -157,15 +159,14 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     }
 
     CloudWebhookController(
-        store: store, metrics: metrics, maxBodyBytes: config.maxBodyBytes, mediaLinks: parts.mediaLinks, signal: parts.signal
+        store: store, metrics: metrics, bodyReader: RequestBodyReader(operation: "POST /cloud/webhook", config: config),
+        mediaLinks: parts.mediaLinks, signal: parts.signal
     ).register(on: router)
 
     let oneMsg = router.group()
         .add(middleware: WrongTokenThrottleMiddleware(throttle: parts.throttle, clientAddress: ClientAddress(trustedProxies: config.trustedProxies)))
         .add(
-            middleware: OneMsgAuthMiddleware(
-                channels: ChannelDirectory(store: store), maxBodyBytes: config.maxBodyBytes,
-                maxUploadBodyBytes: config.maxUploadBodyBytes)
+            middleware: OneMsgAuthMiddleware(channels: ChannelDirectory(store: store), config: config)
         )
         .group(context: OneMsgRequestContext.self)
     SendController(

@@ -34,6 +34,16 @@ public struct BridgeConfiguration: Sendable {
     /// The largest body of `sendFile` and `uploadMedia`: WhatsApp's 100 MB document limit plus room for
     /// the multipart framing and the other fields.
     public var maxUploadBodyBytes: Int = 101 * 1024 * 1024
+    /// Body limits of single operations (`sendMessage`, `POST /cloud/webhook`), in place of the two above.
+    public var operationBodyLimits: [String: Int] = [:]
+    /// How many bytes past the limit an oversized body is read and dropped, so a client that writes its whole body
+    /// before reading still gets the 413; beyond that the connection is closed.
+    public var oversizeDrainBytes: Int = 64 * 1024 * 1024
+    /// The longest a request body may take to arrive (408 and the connection closed after it).
+    public var bodyReadTimeout: Duration = .seconds(300)
+    /// How long a connection may send nothing (while its headers or body are awaited, or between requests) before
+    /// the server closes it.
+    public var idleTimeout: Duration = .seconds(30)
     /// Which addresses `uploadMedia` may download client-given URLs from; the sandbox adds loopback.
     public var fetchPolicy: FetchPolicy = .publicOnly
     /// Refuse client webhook URLs whose host resolves to a private, loopback, link-local or reserved address, when
@@ -70,4 +80,30 @@ public struct BridgeConfiguration: Sendable {
     public var templateRefreshInterval: Duration = .seconds(300)
 
     public init() {}
+}
+
+extension BridgeConfiguration {
+    /// The operations that carry files, limited by ``maxUploadBodyBytes``.
+    static let uploadOperations: Set<String> = ["sendFile", "uploadMedia"]
+
+    /// The body limit of `operation`: its own in ``operationBodyLimits``, else ``maxUploadBodyBytes`` for the
+    /// operations that carry files, else ``maxBodyBytes``.
+    public func bodyLimit(for operation: String) -> Int {
+        operationBodyLimits[operation] ?? (Self.uploadOperations.contains(operation) ? maxUploadBodyBytes : maxBodyBytes)
+    }
+
+    /// `sendMessage=4,POST /cloud/webhook=8` (MiB per operation) as ``operationBodyLimits``; `nil` when malformed.
+    public static func parseBodyLimits(_ text: String) -> [String: Int]? {
+        var limits: [String: Int] = [:]
+        for pair in text.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let mebibytes = Double(parts[1].trimmingCharacters(in: .whitespaces)), mebibytes > 0 else {
+                return nil
+            }
+            let operation = parts[0].trimmingCharacters(in: .whitespaces)
+            guard !operation.isEmpty else { return nil }
+            limits[operation] = Int(mebibytes * 1_048_576)
+        }
+        return limits
+    }
 }

@@ -14,8 +14,8 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     case unreadableBody(String)
     /// The body decoded, but fields break rules.
     case invalid(ValidationError)
-    /// The body is larger than the configured limit.
-    case bodyTooLarge(limit: Int)
+    /// The body was refused before it was read whole: over its operation's limit (413) or too slow (408).
+    case bodyRefused(BodyRefusal)
     /// The request is well-formed but asks for nothing that can be done (1MSG's 422).
     case nothingToDo(String)
     /// Something the bridge needs for the answer is missing for now (503); the message says what and what to do.
@@ -33,7 +33,7 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         switch self {
         case .wrongToken: .unauthorized
         case .unreadableBody, .invalid: .badRequest
-        case .bodyTooLarge: .contentTooLarge
+        case .bodyRefused(let refusal): refusal.status
         case .nothingToDo: .unprocessableContent
         case .unavailable: .serviceUnavailable
         case .storeUnavailable: .serviceUnavailable
@@ -47,7 +47,7 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         case .wrongToken(let token, let channelID): WrongToken.message(token: token, channelID: channelID)
         case .unreadableBody(let reason): "Invalid request body: \(reason)"
         case .invalid(let error): "Invalid request: \(error.description)"
-        case .bodyTooLarge(let limit): "Request body is larger than the limit of \(limit) bytes"
+        case .bodyRefused(let refusal): refusal.message
         case .nothingToDo(let reason), .unavailable(let reason): reason
         case .storeUnavailable: "The bridge's database is unavailable; retry later"
         case .upstream(_, let message): message
@@ -95,9 +95,9 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         rendered
     }
 
-    /// The 1MSG error reply, with `Retry-After` where waiting helps.
+    /// The 1MSG error reply: with `Retry-After` where waiting helps, closing the connection after a refused body.
     var rendered: Response {
-        var response = ErrorRendering.response(status: status, message: message)
+        var response = ErrorRendering.response(for: self)
         if case .idempotentRequestUnderWay(let seconds) = self { response.headers[.retryAfter] = String(max(seconds, 1)) }
         return response
     }

@@ -12,7 +12,8 @@ import Store
 struct CloudWebhookController: Sendable {
     let store: any BridgeStore
     let metrics: BridgeMetrics
-    let maxBodyBytes: Int
+    /// Reads Meta's POSTs within their limits (``BridgeConfiguration/bodyLimit(for:)`` of `POST /cloud/webhook`).
+    let bodyReader: RequestBodyReader
     let mediaLinks: MediaLinks
     let signal: DeliverySignal
 
@@ -46,16 +47,18 @@ struct CloudWebhookController: Sendable {
 
     /// `POST`: check the signature over the raw bytes, then decode, commit, and answer 200.
     func receive(request: Request, context: BridgeRequestContext) async throws -> Response {
-        var request = request
-        let buffer = try await request.collectBody(limit: maxBodyBytes)
+        let buffer = try await bodyReader.collect(request)
         let body = Array(buffer: buffer)
         let channels = try await allChannels()
         let signedBy = Self.channels(
             channels, signing: body, signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!])
         guard !signedBy.isEmpty else { return refuseSignature(context: context) }
-        guard let payload = try? JSONDecoder().decode(CloudWebhookPayload.self, from: buffer) else {
+        let payload: CloudWebhookPayload
+        do {
+            payload = try CloudWebhookPayload.decoding(body)
+        } catch {
             metrics.recordInboundWebhook(result: "malformed")
-            return ErrorRendering.response(status: .badRequest, message: "Not a WhatsApp webhook payload")
+            return ErrorRendering.response(status: .badRequest, message: error.description)
         }
         let byNumber = Dictionary(channels.map { ($0.phoneNumberID, $0) }, uniquingKeysWith: { first, _ in first })
         let known = payload.phoneNumberIDs.compactMap { byNumber[$0] }

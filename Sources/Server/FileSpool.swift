@@ -86,18 +86,15 @@ enum MultipartSpooler {
     /// Text fields are small; anything larger is not a 1MSG field.
     static let maxTextBytes = 1024 * 1024
 
-    /// The body's fields, or ``BridgeError/bodyTooLarge(limit:)`` / ``BridgeError/unreadableBody(_:)``.
-    /// On error the spool files written so far are deleted.
-    static func read(_ body: RequestBody, boundary: String, limit: Int) async throws -> RequestFields {
+    /// The body's fields, or ``BridgeError/bodyRefused(_:)`` / ``BridgeError/unreadableBody(_:)``; `reader`
+    /// enforces the body's limits. On error the spool files written so far are deleted.
+    static func read(_ request: Request, boundary: String, reader: RequestBodyReader) async throws -> RequestFields {
         var parser = MultipartStreamParser(boundary: boundary)
         var parts = SpooledParts()
-        var total = 0
         do {
-            for try await chunk in body {
-                total += chunk.readableBytes
-                guard total <= limit else { throw BridgeError.bodyTooLarge(limit: limit) }
+            try await reader.stream(request) { chunk in
                 let events: [MultipartStreamParser.Event]
-                do {
+                do throws(BodyDecodingError) {
                     events = try parser.feed(chunk.readableBytesView)
                 } catch {
                     throw BridgeError.unreadableBody(error.description)
@@ -157,7 +154,10 @@ enum MultipartSpooler {
                             filename: part.filename?.isEmpty == false ? part.filename : nil, contentType: part.contentType,
                             contents: .spooled(path: file.path, size: file.size), fieldName: part.name)
                     } else {
-                        LenientBodyDecoder.append(.string(String(decoding: text, as: UTF8.self)), to: part.name, in: &values)
+                        guard let value = String(validating: text, as: UTF8.self) else {
+                            throw BridgeError.unreadableBody("the form field \(part.name) is not valid UTF-8")
+                        }
+                        LenientBodyDecoder.append(.string(value), to: part.name, in: &values)
                     }
                 }
                 current = nil

@@ -15,22 +15,22 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
     typealias Context = BridgeRequestContext
 
     let channels: ChannelDirectory
-    let maxBodyBytes: Int
-    /// The limit for the operations that carry files.
-    let maxUploadBodyBytes: Int
-
-    static let uploadOperations: Set<Substring> = ["sendFile", "uploadMedia"]
+    /// The body limits and timeouts (``BridgeConfiguration/bodyLimit(for:)``).
+    let config: BridgeConfiguration
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var request = request
         var context = context
-        let isUpload = request.uri.path.split(separator: "/").last.map(Self.uploadOperations.contains) ?? false
+        let operation = Self.operationName(request, endpointPath: context.endpointPath)
+        let isUpload = request.uri.path.split(separator: "/").last.map { BridgeConfiguration.uploadOperations.contains(String($0)) } ?? false
+        let reader = RequestBodyReader(operation: operation, config: config)
         let decoded: Result<RequestFields, BodyDecodingError>
         if isUpload, let boundary = LenientBodyDecoder.multipartBoundary(request.headers[.contentType]) {
             // File parts go to disk as they arrive; a 100 MB document never sits in memory.
-            decoded = .success(try await MultipartSpooler.read(request.body, boundary: boundary, limit: maxUploadBodyBytes))
+            decoded = .success(try await MultipartSpooler.read(request, boundary: boundary, reader: reader))
         } else {
-            let body = try await request.collectBody(limit: isUpload ? maxUploadBodyBytes : maxBodyBytes)
+            let body = try await reader.collect(request)
+            request.body = .init(buffer: body)
             decoded = Result { () throws(BodyDecodingError) in
                 try LenientBodyDecoder.decode(body: Array(buffer: body), contentType: request.headers[.contentType])
             }
@@ -71,6 +71,14 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
         return RequestFields(values: values, files: fields.files, encoding: fields.encoding)
     }
 
+    /// The operation a body limit belongs to: `sendMessage` for a one-segment route (with or without the channel
+    /// segment), else the method and the route template (`POST /groups/{groupId}`).
+    static func operationName(_ request: Request, endpointPath: String?) -> String {
+        let segments = (endpointPath ?? request.uri.path).split(separator: "/").filter { $0 != "{channelId}" && $0 != ":channelId" }
+        if segments.count == 1 { return String(segments[0]) }
+        return "\(request.method.rawValue) /\(segments.joined(separator: "/"))"
+    }
+
     static func queryTokens(_ query: String?) -> [String] {
         guard let query else { return [] }
         return LenientBodyDecoder.formPairs(Substring(query)).filter { $0.0 == "token" && !$0.1.isEmpty }.map(\.1)
@@ -90,16 +98,5 @@ struct OneMsgAuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
         let token = parts[1].trimmingCharacters(in: .whitespaces)
         return token.isEmpty ? nil : token
-    }
-}
-
-extension Request {
-    /// Collects the whole body, or throws ``BridgeError/bodyTooLarge(limit:)``.
-    mutating func collectBody(limit: Int) async throws -> ByteBuffer {
-        do {
-            return try await collectBody(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw BridgeError.bodyTooLarge(limit: limit)
-        }
     }
 }

@@ -90,6 +90,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds GET /templates serves Meta's list before reading it again (env BRIDGE_TEMPLATE_REFRESH; default 300).")
     var templateRefresh: Double?
 
+    @Option(
+        help:
+            "Seconds a connection may send nothing (trickled headers, a stalled body, an idle keep-alive) before it is closed (env BRIDGE_IDLE_TIMEOUT; default 30)."
+    )
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds a request body may take to arrive in full; then 408 (env BRIDGE_BODY_READ_TIMEOUT; default 300).")
+    var bodyReadTimeout: Double?
+
+    @Option(
+        help:
+            "Body limits of single operations in MiB, as the 413 names them, e.g. sendMessage=4,POST /cloud/webhook=8 (env BRIDGE_BODY_LIMITS; default 16, sendFile and uploadMedia 101)."
+    )
+    var bodyLimits: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (env BRIDGE_LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -164,6 +179,18 @@ struct Serve: AsyncParsableCommand {
         }
         if let refresh = try seconds(templateRefresh, "BRIDGE_TEMPLATE_REFRESH") {
             config.templateRefreshInterval = .milliseconds(Int64(refresh * 1000))
+        }
+        if let idle = try seconds(idleTimeout, "BRIDGE_IDLE_TIMEOUT") {
+            config.idleTimeout = .milliseconds(Int64(idle * 1000))
+        }
+        if let read = try seconds(bodyReadTimeout, "BRIDGE_BODY_READ_TIMEOUT") {
+            config.bodyReadTimeout = .milliseconds(Int64(read * 1000))
+        }
+        if let text = bodyLimits ?? Environment.value("BRIDGE_BODY_LIMITS") {
+            guard let limits = BridgeConfiguration.parseBodyLimits(text) else {
+                throw ValidationError("body limits must look like sendMessage=4,sendFile=50 (operation=MiB, comma-separated)")
+            }
+            config.operationBodyLimits = limits
         }
         if let level = logLevel ?? Environment.value("BRIDGE_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {

@@ -93,7 +93,7 @@ struct SendMessageTests {
         try await app.test(.live) { client in
             let response = try await client.post(Self.uri, "body=" + String(repeating: "x", count: 4000) + "&phone=12020721369")
             #expect(response.status == .contentTooLarge)
-            #expect(response.json["error"] as? String == "Request body is larger than the limit of 1024 bytes")
+            #expect(response.json["error"] as? String == "The request body is larger than 1024 bytes, the limit of sendMessage")
         }
     }
 
