@@ -28,6 +28,9 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     case idempotencyConflict
     /// A send's `Idempotency-Key` belongs to a request still under way (409, with `Retry-After`).
     case idempotentRequestUnderWay(retryAfterSeconds: Int)
+    /// The client address sent too many wrong tokens and is cooling down (429, with `Retry-After`); its tokens are
+    /// not checked meanwhile.
+    case wrongTokenCoolDown(seconds: Int)
 
     public var status: HTTPResponse.Status {
         switch self {
@@ -39,6 +42,7 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         case .storeUnavailable: .serviceUnavailable
         case .upstream(let status, _): status
         case .idempotencyConflict, .idempotentRequestUnderWay: .conflict
+        case .wrongTokenCoolDown: .tooManyRequests
         }
     }
 
@@ -55,6 +59,8 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
             "Idempotency-Key was used with a different request on this channel in the last 24 hours; use a new key for a new message"
         case .idempotentRequestUnderWay:
             "A request with this Idempotency-Key is still under way on this channel; retry after the Retry-After seconds to get its reply"
+        case .wrongTokenCoolDown(let seconds):
+            "Too many wrong tokens from this address; tokens are not checked for \(seconds) s. Retry after that."
         }
     }
 
@@ -98,7 +104,12 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     /// The 1MSG error reply: with `Retry-After` where waiting helps, closing the connection after a refused body.
     var rendered: Response {
         var response = ErrorRendering.response(for: self)
-        if case .idempotentRequestUnderWay(let seconds) = self { response.headers[.retryAfter] = String(max(seconds, 1)) }
+        switch self {
+        case .idempotentRequestUnderWay(let seconds), .wrongTokenCoolDown(let seconds):
+            response.headers[.retryAfter] = String(max(seconds, 1))
+        default:
+            break
+        }
         return response
     }
 }

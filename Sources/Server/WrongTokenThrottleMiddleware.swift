@@ -15,12 +15,7 @@ struct WrongTokenThrottleMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let address = clientAddress.resolve(peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[values: Self.forwardedFor])
         if let remaining = throttle.remainingCoolDown(for: address) {
-            let seconds = max(1, Int((remaining.secondsValue).rounded(.up)))
-            var response = ErrorRendering.response(
-                status: .tooManyRequests,
-                message: "Too many wrong tokens from this address; tokens are not checked for \(seconds) s. Retry after that.")
-            response.headers[.retryAfter] = String(seconds)
-            return response
+            throw BridgeError.wrongTokenCoolDown(seconds: max(1, Int(remaining.secondsValue.rounded(.up))))
         }
         do {
             return try await next(request, context)
