@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import IPAddressing
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -169,7 +170,7 @@ public final class WebhookDispatcher: Service {
 
     /// The host of a webhook URL, for logs (a URL may carry a client's secret in its path or query).
     static func host(of url: String) -> String {
-        URLComponents(string: url)?.host ?? "?"
+        PinnedHTTPClient.host(of: url) ?? "?"
     }
 
     /// One attempt; retries and dead letters are recorded here. Returns whether the entry was delivered.

@@ -119,13 +119,7 @@ public final class PostgresStore: BridgeStore {
 
     /// Runs a database operation and turns postgres-nio's errors into ``StoreError``.
     private func run<T>(_ operation: () async throws -> T) async throws -> T {
-        do {
-            return try await operation()
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.database(Self.reason(error))
-        }
+        try await StoreError.converting(Self.reason, operation)
     }
 
     /// What went wrong, without the statement's bound values or the password: the server's message and SQLSTATE, or

@@ -72,13 +72,7 @@ public final class SQLiteStore: BridgeStore {
     /// Runs a database operation and turns GRDB's errors into ``StoreError``; GRDB's own descriptions
     /// can quote the SQL arguments, which may be secrets, so only the SQLite message is kept.
     private func run<T>(_ operation: () async throws -> T) async throws -> T {
-        do {
-            return try await operation()
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw StoreError.database(Self.reason(error))
-        }
+        try await StoreError.converting(Self.reason, operation)
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -23,3 +23,17 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension StoreError {
+    /// Runs a database operation of a store; an error that is not a ``StoreError`` already becomes
+    /// ``database(_:)`` in `reason`'s words, which never quote a statement's bound values.
+    static func converting<T>(_ reason: (any Error) -> String, _ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.database(reason(error))
+        }
+    }
+}

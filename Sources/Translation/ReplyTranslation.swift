@@ -29,7 +29,7 @@ public enum ReplyTranslation {
     /// The reply for a failed call.
     public static func failureReply(_ failure: CloudCallFailure) -> SendReply {
         switch failure {
-        case .refused(let status, let error) where status >= 500 && SendFailureKind(failure) == .outcomeUnknown:
+        case .refused(let status, let error) where SendFailureKind(failure) == .outcomeUnknown:
             return notSent(
                 "\(error.code): Meta answered HTTP \(status) (\(advice(for: error))); the message may or may not have been sent. Check the chat before retrying",
                 description: "Outcome unknown", code: error.code)
