@@ -158,6 +158,7 @@ let package = Package(
             name: "StoreTests",
             dependencies: [
                 "Store",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -63,7 +63,8 @@ public func buildApplication(
     let metrics = BridgeMetrics()
     let signal = DeliverySignal()
     let templates = TemplateCatalog(refreshInterval: config.templateRefreshInterval)
-    services.append(StoreChangeFollower(store: store, signal: signal, templates: templates, logger: logger))
+    let channels = ChannelDirectory(store: store)
+    services.append(StoreChangeFollower(store: store, signal: signal, templates: templates, channels: channels, logger: logger))
     services.append(
         WebhookDispatcher(
             store: store, httpClient: webhookClient, policy: config.retryPolicy, signal: signal,
@@ -95,7 +96,8 @@ public func buildApplication(
     let router = buildRouter(
         config: config,
         parts: RouterParts(
-            store: store, graph: graph, metrics: metrics, signal: signal, templates: templates, mediaLinks: mediaLinks,
+            store: store, channels: channels, graph: graph, metrics: metrics, signal: signal, templates: templates,
+            mediaLinks: mediaLinks,
             fetcher: RemoteFileFetcher(
                 clientConfiguration: clientConfiguration, addressGuard: AddressGuard(policy: fetchPolicy), timeout: config.upstreamTimeout),
             egress: egress, throttle: dependencies.wrongTokenThrottle ?? WrongTokenThrottle(failuresPerMinute: config.wrongTokenLimit),
@@ -121,6 +123,8 @@ public func buildApplication(
 /// The long-lived parts routes use.
 struct RouterParts: Sendable {
     let store: any BridgeStore
+    /// The channels, cached; ``StoreChangeFollower`` invalidates them too.
+    let channels: ChannelDirectory
     let graph: any GraphAPI
     let metrics: BridgeMetrics
     let signal: DeliverySignal
@@ -159,14 +163,14 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     }
 
     CloudWebhookController(
-        store: store, metrics: metrics, bodyReader: RequestBodyReader(operation: "POST /cloud/webhook", config: config),
+        store: store, channels: parts.channels, metrics: metrics, bodyReader: RequestBodyReader(operation: "POST /cloud/webhook", config: config),
         mediaLinks: parts.mediaLinks, signal: parts.signal
     ).register(on: router)
 
     let oneMsg = router.group()
         .add(middleware: WrongTokenThrottleMiddleware(throttle: parts.throttle, clientAddress: ClientAddress(trustedProxies: config.trustedProxies)))
         .add(
-            middleware: OneMsgAuthMiddleware(channels: ChannelDirectory(store: store), config: config)
+            middleware: OneMsgAuthMiddleware(channels: parts.channels, config: config)
         )
         .group(context: OneMsgRequestContext.self)
     SendController(
@@ -176,7 +180,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     MediaOperationsController(graph: parts.graph, fetcher: parts.fetcher, links: parts.mediaLinks, metrics: metrics)
         .register(on: oneMsg)
     HistoryController(store: store).register(on: oneMsg)
-    SettingsController(store: store, webhookCheck: parts.webhookCheck).register(on: oneMsg)
+    SettingsController(channels: parts.channels, webhookCheck: parts.webhookCheck).register(on: oneMsg)
     let uploader = HandleUploader(graph: parts.graph, fetcher: parts.fetcher, metrics: metrics)
     AccountController(graph: parts.graph, uploader: uploader, metrics: metrics, egress: parts.egress).register(on: oneMsg)
     TemplateController(graph: parts.graph, uploader: uploader, metrics: metrics, catalog: parts.templates, store: store)
@@ -185,7 +189,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     GroupsController(graph: parts.graph, fetcher: parts.fetcher, metrics: metrics).register(on: oneMsg)
     CallingController(graph: parts.graph, metrics: metrics).register(on: oneMsg)
     FlowsController(graph: parts.graph, metrics: metrics).register(on: oneMsg)
-    MediaController(store: store, graph: parts.graph, links: parts.mediaLinks).register(on: router)
+    MediaController(channels: parts.channels, graph: parts.graph, links: parts.mediaLinks).register(on: router)
     return router
 }
 

@@ -1,29 +1,128 @@
+import Foundation
 import Store
+import Synchronization
 
-/// Looks channels up for the edge: by token (hashed, compared in constant time), by phone number id,
-/// by verify token. The store is the source of truth; nothing is cached, so CLI changes apply at once.
-struct ChannelDirectory: Sendable {
+/// Looks channels up for the edge (by token, hashed and compared in constant time; by id; every channel for Meta's
+/// webhooks) from an in-memory snapshot of all channels, so that a request costs no database read.
+///
+/// The snapshot is dropped when this process changes a channel (``updateSettings(of:to:)``), when another instance
+/// announces a change (``StoreChangeFollower``), and after ``freshness`` at the latest: that bounds how long a change
+/// made by a process that announces nothing (the `channel` command on a SQLite store) takes to apply. Whatever the
+/// snapshot does not know (a token, a channel id, a phone number id) is looked up in the store before it is refused,
+/// so a channel added or a token rotated a moment ago works at once.
+final class ChannelDirectory: Sendable {
     let store: any BridgeStore
+    /// How long a snapshot serves without being read again from the store.
+    let freshness: Duration
+    private let state = Mutex(State())
+
+    init(store: any BridgeStore, freshness: Duration = .seconds(1)) {
+        self.store = store
+        self.freshness = freshness
+    }
 
     /// The channel one of `tokens` belongs to; with `channelID`, only that channel qualifies.
     func authenticate(tokens: [String], channelID: String?) async throws -> ChannelRecord? {
         guard !tokens.isEmpty else { return nil }
+        let snapshot = try await current()
+        if let channelID {
+            if let known = snapshot.byID[channelID], Self.accepts(tokens, known) { return known }
+            // Unknown here, or a token the snapshot does not hold: the store may know better (a rotated token).
+            let stored = try await reading { try await self.store.channel(id: channelID) }
+            guard let stored, Self.accepts(tokens, stored) else { return nil }
+            invalidate()
+            return stored
+        }
+        let hashes = tokens.map(ChannelToken.hash)
+        for (token, hash) in zip(tokens, hashes) {
+            if let known = snapshot.byTokenHash[hash], ChannelToken.matches(token, storedHash: known.tokenHash) { return known }
+        }
+        for (token, hash) in zip(tokens, hashes) {
+            if let stored = try await reading({ try await self.store.channel(tokenHash: hash) }),
+                ChannelToken.matches(token, storedHash: stored.tokenHash)
+            {
+                invalidate()
+                return stored
+            }
+        }
+        return nil
+    }
+
+    /// The channel with `id`, or `nil`.
+    func channel(id: String) async throws -> ChannelRecord? {
+        if let known = try await current().byID[id] { return known }
+        return try await reading { try await self.store.channel(id: id) }
+    }
+
+    /// Every channel; `fresh` reads them from the store first (a webhook names a number or bears a signature that the
+    /// snapshot does not know).
+    func all(fresh: Bool = false) async throws -> [ChannelRecord] {
+        if fresh { invalidate() }
+        return try await current().channels
+    }
+
+    /// Stores a channel's new settings; this process sees them from its next request on.
+    func updateSettings(of channelID: String, to settings: ChannelSettings) async throws {
+        defer { invalidate() }
+        try await reading { try await self.store.updateSettings(channelID: channelID, settings: settings) }
+    }
+
+    /// Drops the snapshot: a channel changed.
+    func invalidate() {
+        state.withLock { state in
+            state.snapshot = nil
+            state.generation &+= 1
+        }
+    }
+
+    private static func accepts(_ tokens: [String], _ channel: ChannelRecord) -> Bool {
+        // Every candidate is compared, so the time taken does not tell which one matched.
+        tokens.map { ChannelToken.matches($0, storedHash: channel.tokenHash) }.contains(true)
+    }
+
+    /// The snapshot, read from the store when there is none or it is older than ``freshness``. Every request that
+    /// finds it expired reads (a few reads once a second under load) rather than use it a moment longer.
+    private func current() async throws -> Snapshot {
+        let now = ContinuousClock.now
+        let (cached, generation) = state.withLock { state -> (Snapshot?, UInt64) in
+            guard let snapshot = state.snapshot, now - snapshot.loadedAt < freshness else { return (nil, state.generation) }
+            return (snapshot, state.generation)
+        }
+        if let cached { return cached }
+        let loaded = Snapshot(try await reading { try await self.store.channels() }, loadedAt: now)
+        state.withLock { state in
+            // A change made while this read ran may be missing from it: keep it for this request only.
+            if state.generation == generation { state.snapshot = loaded }
+        }
+        return loaded
+    }
+
+    private func reading<T>(_ operation: () async throws -> T) async throws -> T {
         do {
-            if let channelID {
-                guard let channel = try await store.channel(id: channelID) else { return nil }
-                let matches = tokens.map { ChannelToken.matches($0, storedHash: channel.tokenHash) }
-                return matches.contains(true) ? channel : nil
-            }
-            for token in tokens {
-                if let channel = try await store.channel(tokenHash: ChannelToken.hash(token)),
-                    ChannelToken.matches(token, storedHash: channel.tokenHash)
-                {
-                    return channel
-                }
-            }
-            return nil
+            return try await operation()
         } catch {
             throw BridgeError.storeUnavailable
         }
+    }
+
+    /// Every channel as read at one moment, indexed the ways requests look them up.
+    private struct Snapshot: Sendable {
+        let channels: [ChannelRecord]
+        let byID: [String: ChannelRecord]
+        let byTokenHash: [String: ChannelRecord]
+        let loadedAt: ContinuousClock.Instant
+
+        init(_ channels: [ChannelRecord], loadedAt: ContinuousClock.Instant) {
+            self.channels = channels
+            byID = Dictionary(channels.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            byTokenHash = Dictionary(channels.map { ($0.tokenHash, $0) }, uniquingKeysWith: { first, _ in first })
+            self.loadedAt = loadedAt
+        }
+    }
+
+    private struct State: Sendable {
+        var snapshot: Snapshot?
+        /// Counts invalidations, so that a read that began before one is not kept after it.
+        var generation: UInt64 = 0
     }
 }

@@ -11,6 +11,7 @@ import Store
 /// A delivery is acknowledged only after its raw bytes are committed to the store.
 struct CloudWebhookController: Sendable {
     let store: any BridgeStore
+    let channels: ChannelDirectory
     let metrics: BridgeMetrics
     /// Reads Meta's POSTs within their limits (``BridgeConfiguration/bodyLimit(for:)`` of `POST /cloud/webhook`).
     let bodyReader: RequestBodyReader
@@ -30,13 +31,8 @@ struct CloudWebhookController: Sendable {
         else {
             return ErrorRendering.response(status: .forbidden, message: "Verification refused")
         }
-        let channels: [ChannelRecord]
-        do {
-            channels = try await store.channels()
-        } catch {
-            throw BridgeError.storeUnavailable
-        }
-        let matches = channels.map { constantTimeEquals($0.verifyToken, token) }
+        let known = try await channels.all(fresh: true)
+        let matches = known.map { constantTimeEquals($0.verifyToken, token) }
         guard matches.contains(true) else {
             return ErrorRendering.response(status: .forbidden, message: "Verification refused")
         }
@@ -49,9 +45,15 @@ struct CloudWebhookController: Sendable {
     func receive(request: Request, context: BridgeRequestContext) async throws -> Response {
         let buffer = try await bodyReader.collect(request)
         let body = Array(buffer: buffer)
-        let channels = try await allChannels()
-        let signedBy = Self.channels(
-            channels, signing: body, signature: request.headers[HTTPField.Name("X-Hub-Signature-256")!])
+        let signature = request.headers[HTTPField.Name("X-Hub-Signature-256")!]
+        var fresh = false
+        var channels = try await self.channels.all()
+        var signedBy = Self.channels(channels, signing: body, signature: signature)
+        if signedBy.isEmpty, signature != nil {
+            // A secret changed or a channel was added a moment ago: check with the channels as stored.
+            (fresh, channels) = (true, try await self.channels.all(fresh: true))
+            signedBy = Self.channels(channels, signing: body, signature: signature)
+        }
         guard !signedBy.isEmpty else { return refuseSignature(context: context) }
         let payload: CloudWebhookPayload
         do {
@@ -59,6 +61,10 @@ struct CloudWebhookController: Sendable {
         } catch {
             metrics.recordInboundWebhook(result: "malformed")
             return ErrorRendering.response(status: .badRequest, message: error.description)
+        }
+        if !fresh, !Set(payload.phoneNumberIDs).isSubset(of: channels.map(\.phoneNumberID)) {
+            channels = try await self.channels.all(fresh: true)
+            signedBy = Self.channels(channels, signing: body, signature: signature)
         }
         let byNumber = Dictionary(channels.map { ($0.phoneNumberID, $0) }, uniquingKeysWith: { first, _ in first })
         let known = payload.phoneNumberIDs.compactMap { byNumber[$0] }
@@ -117,7 +123,7 @@ struct CloudWebhookController: Sendable {
             else { continue }
             channel.settings.displayPhoneNumber = number
             do {
-                try await store.updateSettings(channelID: channel.id, settings: channel.settings)
+                try await self.channels.updateSettings(of: channel.id, to: channel.settings)
             } catch {
                 logger.warning("could not store the display number", metadata: ["error": "\(error)"])
             }
@@ -140,13 +146,5 @@ struct CloudWebhookController: Sendable {
         metrics.recordInboundWebhook(result: "bad_signature")
         context.logger.warning("webhook signature invalid or missing")
         return ErrorRendering.response(status: .unauthorized, message: "Invalid or missing X-Hub-Signature-256")
-    }
-
-    private func allChannels() async throws -> [ChannelRecord] {
-        do {
-            return try await store.channels()
-        } catch {
-            throw BridgeError.storeUnavailable
-        }
     }
 }

@@ -40,6 +40,6 @@ enum SendFingerprint {
             // A spooled file is large: its name, type and size stand for it rather than reading it again.
             if case .bytes(let bytes) = upload.file.contents { hash.update(data: Data(SHA256.hash(data: bytes))) }
         }
-        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+        return Hex.lowercase(hash.finalize())
     }
 }

@@ -7,7 +7,7 @@ import Store
 /// `GET /{channelId}/media/{mediaId}?expires=…&signature=…`: streams a media file from Meta to a client
 /// holding a signed bridge link (from a webhook's `body`); no token needed, nothing kept on disk.
 struct MediaController: Sendable {
-    let store: any BridgeStore
+    let channels: ChannelDirectory
     let graph: any GraphAPI
     let links: MediaLinks
 
@@ -32,14 +32,8 @@ struct MediaController: Sendable {
         case nil:
             break
         }
-        let channel: ChannelRecord
-        do {
-            guard let found = try await store.channel(id: channelID) else {
-                return ErrorRendering.response(status: .notFound, message: "No such channel")
-            }
-            channel = found
-        } catch {
-            throw BridgeError.storeUnavailable
+        guard let channel = try await channels.channel(id: channelID) else {
+            return ErrorRendering.response(status: .notFound, message: "No such channel")
         }
         let info = await graph.mediaInfo(id: mediaID, channel: channel)
         switch info {

@@ -8,7 +8,7 @@ import Store
 /// `webhookUrl` is answered as 1MSG 2.39's SDKs decode it: `null` without URLs, else a string (several URLs
 /// comma-separated, the legacy form 1MSG clients read).
 struct SettingsController: Sendable {
-    let store: any BridgeStore
+    let channels: ChannelDirectory
     /// Refuses non-public webhook addresses under `--deny-private-webhooks`.
     var webhookCheck = WebhookURLCheck.open
 
@@ -64,11 +64,7 @@ struct SettingsController: Sendable {
     }
 
     private func save(_ channel: ChannelRecord) async throws {
-        do {
-            try await store.updateSettings(channelID: channel.id, settings: channel.settings)
-        } catch {
-            throw BridgeError.storeUnavailable
-        }
+        try await channels.updateSettings(of: channel.id, to: channel.settings)
     }
 }
 

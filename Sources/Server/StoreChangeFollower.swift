@@ -4,12 +4,13 @@ import ServiceLifecycle
 import Store
 
 /// Applies the changes other instances on the same database announce (``BridgeStore/followChanges(_:)``): queued
-/// events wake this instance's dispatcher, changed templates drop its cached list. Channels are read from the store
-/// on every request, so a rotated token or changed settings apply everywhere at once and need nothing here.
+/// events wake this instance's dispatcher, changed templates drop its cached list, a changed channel drops the cached
+/// channels, so a rotated token or changed settings apply on every instance as soon as the change is announced.
 struct StoreChangeFollower: Service {
     let store: any BridgeStore
     let signal: DeliverySignal
     let templates: TemplateCatalog
+    let channels: ChannelDirectory
     let logger: Logger
 
     func run() async throws {
@@ -31,10 +32,11 @@ struct StoreChangeFollower: Service {
         case .templates(let channelID):
             await templates.invalidate(channelID: channelID)
         case .resync:
+            channels.invalidate()
             await templates.invalidateAll()
             signal.notify()
         case .channel:
-            break
+            channels.invalidate()
         }
     }
 }

@@ -17,7 +17,7 @@ public enum ChannelToken {
 
     /// The stored form of a token: lower-case hex SHA-256.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Whether `token` hashes to `storedHash`, compared in constant time.

@@ -146,5 +146,44 @@ enum PostgresMigrations {
                 """,
                 "CREATE INDEX idempotency_keys_claimed_at ON idempotency_keys (claimed_at)",
             ]),
+        Migration(version: 9, name: "v9-add-message-function", statements: [addMessageFunction]),
     ]
+
+    /// Numbers and adds a message and queues its event in one round trip, so that the channel's counter row, locked
+    /// first, is held only until the commit that follows (it was held through every later statement of the
+    /// transaction). Each statement of the function sees what other transactions committed before it ran: a wamid
+    /// committed while this one waited for the lock is found. Returns the number, whether the message was new, and
+    /// how many deliveries were queued (none for a known wamid).
+    static let addMessageFunction = """
+        CREATE FUNCTION onemsg_bridge_add_message(
+            p_channel TEXT, p_id TEXT, p_chat TEXT, p_from_me BOOLEAN, p_type TEXT, p_body TEXT, p_quoted TEXT,
+            p_time DOUBLE PRECISION, p_event BYTEA, p_bsuid TEXT,
+            p_queue_chat TEXT, p_queue_body BYTEA, p_queue_urls TEXT[], p_queue_single BOOLEAN, p_queue_at DOUBLE PRECISION,
+            p_queue_state TEXT, p_notify_channel TEXT, p_notify_payload TEXT,
+            OUT o_number BIGINT, OUT o_inserted BOOLEAN, OUT o_queued INTEGER)
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO message_counters AS counter (channel_id, last_number) VALUES (p_channel, 0)
+                ON CONFLICT (channel_id) DO UPDATE SET last_number = counter.last_number;
+            o_queued := 0;
+            SELECT message_number INTO o_number FROM messages WHERE channel_id = p_channel AND id = p_id;
+            IF FOUND THEN
+                o_inserted := FALSE;
+                RETURN;
+            END IF;
+            UPDATE message_counters SET last_number = last_number + 1 WHERE channel_id = p_channel
+                RETURNING last_number INTO o_number;
+            INSERT INTO messages (channel_id, message_number, id, chat_id, from_me, type, body, quoted_msg_id, time, event, bsuid)
+                VALUES (p_channel, o_number, p_id, p_chat, p_from_me, p_type, p_body, p_quoted, p_time, p_event, p_bsuid);
+            o_inserted := TRUE;
+            IF p_queue_body IS NOT NULL AND cardinality(p_queue_urls) > 0 THEN
+                INSERT INTO outbox (channel_id, url, chat_id, body, attempts, queued_at, next_attempt_at, state, single_attempt)
+                    SELECT p_channel, queued.url, p_queue_chat, p_queue_body, 0, p_queue_at, p_queue_at, p_queue_state, p_queue_single
+                    FROM unnest(p_queue_urls) WITH ORDINALITY AS queued (url, position) ORDER BY queued.position;
+                o_queued := cardinality(p_queue_urls);
+                PERFORM pg_notify(p_notify_channel, p_notify_payload);
+            END IF;
+        END
+        $$
+        """
 }

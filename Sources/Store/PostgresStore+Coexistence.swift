@@ -26,7 +26,7 @@ extension PostgresStore {
     /// Remembers a keyed event's key (as its SHA-256, since call offers with their SDP can be long); `false` when the
     /// channel had it already.
     func rememberKey(_ commit: KeyedEventCommit, at date: Date, on connection: PostgresConnection) async throws -> Bool {
-        let digest = SHA256.hash(data: Data(commit.key.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.lowercase(SHA256.hash(data: Data(commit.key.utf8)))
         return try await !connection.query(
             """
             INSERT INTO inbound_event_keys (channel_id, key_digest, received_at)

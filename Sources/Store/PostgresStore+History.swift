@@ -11,49 +11,42 @@ extension PostgresStore {
     @discardableResult
     public func recordMessage(_ message: StoredMessage, events: [QueuedEvent]) async throws -> Int64 {
         try await write { connection in
-            let (number, inserted) = try await insertMessage(message, on: connection)
-            if inserted {
-                for event in events { try await enqueue(event, at: message.time, on: connection) }
+            let added = try await addMessage(message, queueing: events.first, at: message.time, on: connection)
+            if added.inserted {
+                for event in events.dropFirst() { try await enqueue(event, at: message.time, on: connection) }
             }
-            return number
+            return added.number
         }
     }
 
-    /// Adds a message to its channel's history with the next number, in the caller's transaction; `inserted` is
-    /// `false` (and the number the existing one's) when the channel already has this wamid.
+    /// Adds a message to its channel's history with the next number and queues `event` (when the message is new), in
+    /// the caller's transaction and one round trip (``PostgresMigrations/addMessageFunction``); `inserted` is `false`
+    /// (and the number the existing one's) when the channel already has this wamid.
     ///
     /// The channel's row of `message_counters` is locked first, so that concurrent writers of one channel take
-    /// numbers one after the other, and a wamid committed meanwhile by another is seen.
-    func insertMessage(_ message: StoredMessage, on connection: PostgresConnection) async throws -> (number: Int64, inserted: Bool) {
-        _ = try await connection.query(
+    /// numbers one after the other, and a wamid committed meanwhile by another is seen. The lock is held until the
+    /// transaction ends: call this last, right before the commit, where possible.
+    func addMessage(
+        _ message: StoredMessage, queueing event: QueuedEvent?, at date: Date, on connection: PostgresConnection
+    ) async throws -> (number: Int64, inserted: Bool, queued: Int) {
+        // The function queues for the message's own channel only; another channel's event goes in separately.
+        let folded = event.flatMap { $0.channelID == message.channelID ? $0 : nil }
+        let rows = try await connection.query(
             """
-            INSERT INTO message_counters (channel_id, last_number) VALUES (\(message.channelID), 0)
-            ON CONFLICT (channel_id) DO UPDATE SET last_number = message_counters.last_number
+            SELECT o_number, o_inserted, o_queued FROM onemsg_bridge_add_message(
+                \(message.channelID), \(message.id), \(message.chatID), \(message.fromMe), \(message.type), \(message.body),
+                \(message.quotedMsgID), \(message.time.timeIntervalSince1970), \(message.event.map { ByteBuffer(bytes: $0) }),
+                \(message.businessScopedUserID), \(folded?.chatID), \(folded.map { ByteBuffer(bytes: $0.body) }),
+                \(folded?.urls ?? []), \(folded?.singleAttempt ?? false), \(date.timeIntervalSince1970),
+                \(OutboxEntry.State.pending.rawValue), \(Self.changeChannel), \(StoreChange.outboxQueued.payload))
             """,
             logger: queryLogger
         ).collect()
-        let existing = try await connection.query(
-            "SELECT message_number FROM messages WHERE channel_id = \(message.channelID) AND id = \(message.id)", logger: queryLogger
-        ).collect()
-        if let row = existing.first {
-            return (try row.decode(Int64.self), false)
-        }
-        let event = message.event.map { ByteBuffer(bytes: $0) }
-        let inserted = try await connection.query(
-            """
-            WITH next AS (
-                UPDATE message_counters SET last_number = last_number + 1 WHERE channel_id = \(message.channelID)
-                RETURNING last_number)
-            INSERT INTO messages (\(unescaped: Self.messageColumns))
-            SELECT \(message.channelID), next.last_number, \(message.id), \(message.chatID), \(message.fromMe), \(message.type),
-                \(message.body), \(message.quotedMsgID), \(message.time.timeIntervalSince1970), \(event), \(message.businessScopedUserID)
-            FROM next
-            RETURNING message_number
-            """,
-            logger: queryLogger
-        ).collect()
-        guard let row = inserted.first else { throw StoreError.database("no message number was assigned") }
-        return (try row.decode(Int64.self), true)
+        guard let row = rows.first else { throw StoreError.database("no message number was assigned") }
+        let (number, inserted, queued) = try row.decode((Int64, Bool, Int32).self)
+        var queuedCount = Int(queued)
+        if inserted, let event, folded == nil { queuedCount += try await enqueue(event, at: date, on: connection) }
+        return (number, inserted, queuedCount)
     }
 
     /// The messages of a channel matching a `GET /messages` query.

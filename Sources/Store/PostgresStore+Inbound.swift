@@ -18,16 +18,18 @@ extension PostgresStore {
                 """,
                 logger: queryLogger
             ).collect()
+            // Everything that takes no lock first: the messages lock their channel's counter until the commit.
+            try await remember(commit.identities, at: commit.receivedAt, on: connection)
+            try await apply(commit.businessContacts, on: connection)
             for item in commit.messages {
-                guard try await insertMessage(item.message, on: connection).inserted else {
+                let added = try await addMessage(item.message, queueing: item.event, at: commit.receivedAt, on: connection)
+                guard added.inserted else {
                     if item.fillsPlaceholder, try await fillPlaceholder(with: item.message, on: connection) { continue }
                     result.duplicateMessages += 1
                     continue
                 }
                 result.newMessages += 1
-                if let event = item.event {
-                    result.queuedDeliveries += try await enqueue(event, at: commit.receivedAt, on: connection)
-                }
+                result.queuedDeliveries += added.queued
             }
             for status in commit.statuses {
                 guard let highest = try await insertStatus(status, at: commit.receivedAt, on: connection) else {
@@ -53,9 +55,8 @@ extension PostgresStore {
                     result.queuedDeliveries += try await enqueue(event, at: commit.receivedAt, on: connection)
                 }
             }
-            try await remember(commit.identities, at: commit.receivedAt, on: connection)
+            // After the messages, as in the SQLite store: a message of this payload under the previous id follows too.
             try await follow(commit.userIDChanges, on: connection)
-            try await apply(commit.businessContacts, on: connection)
             return result
         }
     }

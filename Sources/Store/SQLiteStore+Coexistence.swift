@@ -19,7 +19,7 @@ struct InboundEventKeyRow: FetchableRecord, PersistableRecord {
 
     init(channelID: String, key: String, receivedAt: Date) {
         self.channelID = channelID
-        keyDigest = SHA256.hash(data: Data(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        keyDigest = Hex.lowercase(SHA256.hash(data: Data(key.utf8)))
         self.receivedAt = receivedAt
     }
 

@@ -10,6 +10,8 @@ import GRDB
 public final class SQLiteStore: BridgeStore {
     /// One writer; a `DatabasePool` for files, a `DatabaseQueue` in memory.
     let writer: any DatabaseWriter
+    /// Every write goes through it: the writes that arrive together share one transaction.
+    private let commits: GroupCommit
 
     /// Opens (creating if needed) the database file at `path`, and its parent folder.
     public convenience init(path: String) throws {
@@ -35,6 +37,7 @@ public final class SQLiteStore: BridgeStore {
 
     private init(writer: any DatabaseWriter) {
         self.writer = writer
+        commits = GroupCommit(writer: writer)
     }
 
     private static func configuration() -> Configuration {
@@ -64,9 +67,10 @@ public final class SQLiteStore: BridgeStore {
         try await run { [writer] in try await writer.read(body) }
     }
 
-    /// Runs `body` in one write transaction; errors become ``StoreError``.
+    /// Runs `body` as one write, all or nothing, and returns once it is committed; writes that arrive together share
+    /// a transaction (``GroupCommit``). Errors become ``StoreError``.
     func write<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        try await run { [writer] in try await writer.write(body) }
+        try await run { [commits] in try await commits.write(body) }
     }
 
     /// Runs a database operation and turns GRDB's errors into ``StoreError``; GRDB's own descriptions

@@ -98,7 +98,6 @@ struct IdempotencyTests {
         let fields = RequestFields(values: ["phone": .string("12020721369"), "body": .string("hello")])
         let fingerprint = SendFingerprint.of(.sendMessage, try SendOperation.sendMessage.translate(fields))
         let store = world.store()
-        #expect(try await store.claimIdempotencyKey(channelID: "alpha", key: "recent", fingerprint: fingerprint, now: Date()) == .claimed)
         let longAgo = Date().addingTimeInterval(-3600)
         #expect(try await store.claimIdempotencyKey(channelID: "alpha", key: "crashed", fingerprint: fingerprint, now: longAgo) == .claimed)
         let app = try await world.bridge(graph: FakeGraphAPI()) { config in
@@ -106,6 +105,8 @@ struct IdempotencyTests {
             config.upstreamTimeout = .seconds(2)
         }
         try await app.test(.router) { client in
+            // Claimed just before the request, so a slow machine cannot age it past the in-flight limit first.
+            #expect(try await store.claimIdempotencyKey(channelID: "alpha", key: "recent", fingerprint: fingerprint, now: Date()) == .claimed)
             let underWay = try await client.post(Self.uri, Self.body, headers: Self.key("recent"))
             #expect(underWay.status == .conflict && (underWay.json["error"] as? String)?.contains("still under way") == true)
             #expect(Int(underWay.headers[.retryAfter] ?? "") ?? 0 >= 1)

@@ -13,8 +13,10 @@ struct StoreChangeFollowerTests {
     @Test("a templates change drops that channel's cached list only; a resync drops every list and wakes the dispatcher")
     func templatesAndResync() async throws {
         let catalog = TemplateCatalog(refreshInterval: .seconds(3600))
+        let store = try SQLiteStore.inMemory()
         let follower = StoreChangeFollower(
-            store: try SQLiteStore.inMemory(), signal: DeliverySignal(), templates: catalog, logger: Logger(label: "test"))
+            store: store, signal: DeliverySignal(), templates: catalog, channels: ChannelDirectory(store: store),
+            logger: Logger(label: "test"))
         let reads = Mutex([String: Int]())
         /// The channel's list as the catalog serves it: "read N" names the Nth read from Meta.
         @Sendable func list(_ channel: ChannelRecord) async throws -> String {
@@ -48,9 +50,10 @@ struct StoreChangeFollowerTests {
     @Test("queued events elsewhere wake this instance's dispatcher", .timeLimit(.minutes(1)))
     func outboxWakesTheDispatcher() async throws {
         let signal = DeliverySignal()
+        let store = try SQLiteStore.inMemory()
         let follower = StoreChangeFollower(
-            store: try SQLiteStore.inMemory(), signal: signal, templates: TemplateCatalog(refreshInterval: .seconds(1)),
-            logger: Logger(label: "test"))
+            store: store, signal: signal, templates: TemplateCatalog(refreshInterval: .seconds(1)),
+            channels: ChannelDirectory(store: store), logger: Logger(label: "test"))
         await follower.apply(.outboxQueued)
         // Returns at once only because the change left a wake-up (the time limit fails the test otherwise).
         await signal.wait(timeout: .seconds(3600))

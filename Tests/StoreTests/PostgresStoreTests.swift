@@ -67,7 +67,7 @@ struct PostgresStoreTests {
         try await first.migrate()
         try await second.addChannel(Fixtures.channel("alpha", phoneNumberID: "111", token: "token-alpha-0001"))
         #expect(try await first.channels().map(\.id) == ["alpha"])
-        #expect(try await Self.count("SELECT COUNT(*) FROM schema_migrations", in: configuration) == 8)
+        #expect(try await Self.count("SELECT COUNT(*) FROM schema_migrations", in: configuration) == 9)
     }
 
     @Test(
