@@ -14,16 +14,30 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "Translations",
+        // The steps measured, on inputs from fixtures/; shared by the benchmarks and by translation-steps.
+        .target(
+            name: "TranslationSteps",
             dependencies: [
-                .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "OneMsg", package: "onemsg-bridge"),
                 .product(name: "Cloud", package: "onemsg-bridge"),
                 .product(name: "Translation", package: "onemsg-bridge"),
             ],
+            path: "Steps"
+        ),
+        .executableTarget(
+            name: "Translations",
+            dependencies: [
+                "TranslationSteps",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
             path: "Benchmarks/Translations",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // Runs one step N times without the harness (nor its malloc interposer), for callgrind's instruction counts.
+        .executableTarget(
+            name: "translation-steps",
+            dependencies: ["TranslationSteps"],
+            path: "Profile"
+        ),
     ]
 )

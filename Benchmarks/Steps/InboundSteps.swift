@@ -1,11 +1,10 @@
-import Benchmark
 import Cloud
 import Foundation
 import OneMsg
 import Translation
 
 /// Cloud webhook → 1MSG events: decoding Meta's POST body, translating its changes, encoding the events.
-enum InboundBenchmarks {
+enum InboundSteps {
     /// The encoder of every event body, set as `ClientEvents.encoder` is (Sources/Delivery, not exported).
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -17,7 +16,7 @@ enum InboundBenchmarks {
 
     /// The pure part of `ClientEvents.inboundCommit` for one delivery: decode, translate every change, and encode
     /// what is stored and queued (each message alone and in its `messages` webhook; each status as Meta sent it
-    /// and its `ack` webhook). Answers the bytes encoded, so nothing is optimised away.
+    /// and its `ack` webhook). Answers the bytes encoded.
     static func pipeline(_ body: [UInt8]) throws -> Int {
         let payload = try CloudWebhookPayload.decoding(body)
         var bytes = 0
@@ -59,31 +58,24 @@ enum InboundBenchmarks {
         return Inputs.bytes(payload)
     }
 
-    static func register() {
+    static func all() -> [Step] {
         let inputs = [
             ("text message", Inputs.bytes(Inputs.webhookPayload("message-text"))),
             ("10 statuses", statusBatch(count: 10)),
         ]
+        var steps: [Step] = []
         for (name, body) in inputs {
             // An input that stopped decoding would measure the refusal: fail loudly instead.
             precondition(try! pipeline(body) > 0, "\(name): no events")
-            Benchmark("Webhook \(name) (\(body.count) B): decode") { benchmark throws in
-                for _ in benchmark.scaledIterations {
-                    blackHole(try CloudWebhookPayload.decoding(body))
-                }
-            }
-            Benchmark("Webhook \(name) (\(body.count) B): decode → events → JSON") { benchmark throws in
-                for _ in benchmark.scaledIterations {
-                    blackHole(try pipeline(body))
-                }
-            }
+            steps.append(Step("Webhook \(name) (\(body.count) B): decode") { keep(try CloudWebhookPayload.decoding(body)) })
+            steps.append(Step("Webhook \(name) (\(body.count) B): decode → events → JSON") { keep(try pipeline(body)) })
         }
         let text = inputs[0].1
         let signature = WebhookSignature.header(for: text, appSecret: appSecret)
-        Benchmark("Webhook text message: verify signature") { benchmark in
-            for _ in benchmark.scaledIterations {
-                blackHole(WebhookSignature.isValid(signature, body: text, appSecret: appSecret))
-            }
-        }
+        steps.append(
+            Step("Webhook text message: verify signature") {
+                keep(WebhookSignature.isValid(signature, body: text, appSecret: appSecret))
+            })
+        return steps
     }
 }

@@ -11,7 +11,7 @@ enum Inputs {
 
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("fixtures")
+        .appendingPathComponent("fixtures")
 
     /// The request body of `fixtures/send/<name>.json`, as the fixture tests build it.
     static func sendBody(_ name: String) -> Body {
