@@ -34,10 +34,11 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Runs one step N times without the harness (nor its malloc interposer), for callgrind's instruction counts.
+        // Not in a folder whose parent is named Benchmarks: the plugin runs every such executable as a benchmark.
         .executableTarget(
             name: "translation-steps",
             dependencies: ["TranslationSteps"],
-            path: "Profile"
+            path: "Tools/translation-steps"
         ),
     ]
 )
