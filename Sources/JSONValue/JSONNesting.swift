@@ -5,6 +5,9 @@ public enum JSONNesting {
     public static let maxDepth = 64
 
     /// Whether `bytes` nest arrays and objects deeper than `limit`; brackets inside strings do not count.
+    // Inlinable so that callers in other modules get it specialized for their byte type: unspecialized, it pays a
+    // witness-table call per byte, more than the JSON decoding that follows (measured in Benchmarks/).
+    @inlinable
     public static func exceeds(_ limit: Int, in bytes: some Sequence<UInt8>) -> Bool {
         var depth = 0
         var inString = false

@@ -12,20 +12,23 @@ public enum JSONValue: Sendable, Hashable {
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
+        // The common kinds first: each failed attempt throws (and allocates) an error. JSON's kinds exclude each other
+        // (a number or a bool never decodes as a string), so the order changes no result, only the cost.
         if container.decodeNil() {
             self = .null
+        } else if let text = try? container.decode(String.self) {
+            self = .string(text)
+        } else if let members = try? container.decode([String: JSONValue].self) {
+            self = .object(members)
+        } else if let array = try? container.decode([JSONValue].self) {
+            self = .array(array)
         } else if let flag = try? container.decode(Bool.self) {
             self = .bool(flag)
         } else if let integer = try? container.decode(Int64.self) {
             self = .number(String(integer))
-        } else if let double = try? container.decode(Double.self) {
-            self = .number(double.rounded() == double && abs(double) < 1e15 ? String(Int64(double)) : String(double))
-        } else if let text = try? container.decode(String.self) {
-            self = .string(text)
-        } else if let array = try? container.decode([JSONValue].self) {
-            self = .array(array)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            let double = try container.decode(Double.self)
+            self = .number(double.rounded() == double && abs(double) < 1e15 ? String(Int64(double)) : String(double))
         }
     }
 

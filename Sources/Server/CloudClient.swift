@@ -32,14 +32,19 @@ struct CloudClient: GraphAPI {
         await send(message, to: "marketing_messages", channel: channel)
     }
 
+    /// Encodes every message body (keys sorted, as the fixtures hold them); one for all sends, not one per send.
+    static let messageEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+
     private func send(
         _ message: CloudMessage, to edge: String, channel: ChannelRecord
     ) async -> Result<CloudSendResponse, CloudCallFailure> {
         let body: Data
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
-            body = try encoder.encode(message)
+            body = try Self.messageEncoder.encode(message)
         } catch {
             return .failure(.unexpectedResponse(httpStatus: 0))
         }
