@@ -22,6 +22,19 @@ public enum ClientEvents {
         return QueuedEvent(channel: channel, chatID: event.chatId, body: body)
     }
 
+    /// The `messages` webhook of `queued(_:channel:)`, from the item already encoded by ``encoder`` (the
+    /// history keeps those bytes too): the same bytes, without encoding the item a second time.
+    public static func queued(_ event: MessageEvent, encoded item: [UInt8], channel: ChannelRecord) throws -> QueuedEvent? {
+        guard !channel.settings.webhookURLs.isEmpty else { return nil }
+        // Keys sorted, as the encoder writes them: "instanceId" before "messages".
+        var body = Data(#"{"instanceId":"#.utf8)
+        body += try encoder.encode(channel.id)
+        body += Data(#","messages":["#.utf8)
+        body += item
+        body += Data("]}".utf8)
+        return QueuedEvent(channel: channel, chatID: event.chatId, body: body)
+    }
+
     /// An `ack` webhook with one item; `nil` when acks are off or there is no webhook URL.
     /// `read` becomes `viewed` for channels that ask for 1MSG 2.39's wording.
     public static func queued(_ ack: AckEvent, channel: ChannelRecord) throws -> QueuedEvent? {
@@ -85,14 +98,15 @@ public enum ClientEvents {
             commit.businessContacts += businessContacts(in: change.value, channelID: channel.id)
             let events = InboundTranslation.events(from: change.value, field: change.field) { mediaURL(channel, $0) }
             for message in events.messages {
+                let item = Array(try encoder.encode(message))
                 commit.messages.append(
                     InboundMessageCommit(
                         message: StoredMessage(
                             channelID: channel.id, id: message.id, chatID: message.chatId, fromMe: message.fromMe,
                             type: message.type, body: message.body, quotedMsgID: message.quotedMsgId,
                             time: Date(timeIntervalSince1970: TimeInterval(message.time)),
-                            event: Array(try encoder.encode(message)), businessScopedUserID: message.authorBsuid),
-                        event: try queued(message, channel: channel)))
+                            event: item, businessScopedUserID: message.authorBsuid),
+                        event: try queued(message, encoded: item, channel: channel)))
             }
             commit.messages += try events.history.map { try historyCommit($0, channel: channel) }
             guard change.field == "messages" else { continue }

@@ -150,12 +150,12 @@ struct SendController: Sendable {
         let now = Date()
         do {
             let item = ClientEvents.echo(of: sent, id: id, channel: channel, time: now)
-            let echo = try ClientEvents.queued(item, channel: channel)
+            let encoded = Array(try ClientEvents.encoder.encode(item))
+            let echo = try ClientEvents.queued(item, encoded: encoded, channel: channel)
             try await store.recordMessage(
                 StoredMessage(
                     channelID: channel.id, id: id, chatID: sent.recipient.chatId, fromMe: true, type: sent.historyType,
-                    body: sent.historyBody, quotedMsgID: sent.quotedMsgId, time: now,
-                    event: Array(try ClientEvents.encoder.encode(item))),
+                    body: sent.historyBody, quotedMsgID: sent.quotedMsgId, time: now, event: encoded),
                 events: echo.map { [$0] } ?? [])
             if echo != nil { signal.notify() }
         } catch {

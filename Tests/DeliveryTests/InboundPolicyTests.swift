@@ -1,6 +1,7 @@
 import Cloud
 import Delivery
 import Foundation
+import OneMsg
 import Store
 import Testing
 
@@ -137,5 +138,16 @@ struct InboundPolicyTests {
         let commit = try Self.commit(Self.payload(status: status), channel: Self.channel(.init(webhookURLs: [Self.hook])))
         #expect(commit.statuses.first?.rank == rank)
         #expect(commit.statuses.first?.messageID == "wamid.OUT1")
+    }
+
+    @Test("a queued messages webhook built from its encoded item is byte for byte the whole webhook encoded")
+    func messagesWebhookFromEncodedItem() throws {
+        let channel = Self.channel(ChannelSettings(webhookURLs: [Self.hook]))
+        let commit = try Self.commit(Self.payload(message: true), channel: channel)
+        let stored = try #require(commit.messages.first)
+        let item = try JSONDecoder().decode(MessageEvent.self, from: Data(try #require(stored.message.event)))
+        let whole = try ClientEvents.encoder.encode(MessagesWebhook(instanceId: "alpha", messages: [item]))
+        #expect(stored.event?.body == Array(whole))
+        #expect(stored.event?.urls == [Self.hook])
     }
 }
