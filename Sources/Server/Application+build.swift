@@ -28,6 +28,7 @@ public func buildApplication(
         connect: .nanoseconds(config.upstreamConnectTimeout.nanosecondsValue),
         read: .nanoseconds(config.upstreamTimeout.nanosecondsValue))
     clientConfiguration.httpVersion = .automatic
+    clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = config.upstreamConnections
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration, backgroundActivityLogger: logger)
 
     // Webhook deliveries follow no redirect: a receiver's redirect is refused, never followed to another address.

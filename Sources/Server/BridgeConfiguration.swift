@@ -54,6 +54,9 @@ public struct BridgeConfiguration: Sendable {
     public var trustedProxies: [AddressRange] = []
     /// Failed authentications within a minute that put a client address on a 60 s cool-down; 0 turns it off.
     public var wrongTokenLimit: Int = 20
+    /// Connections kept open to the Cloud API (and to each webhook receiver) at most: how many calls may be under way
+    /// at once. AsyncHTTPClient's own default, 8, would hold a busy channel to 8 sends in flight.
+    public var upstreamConnections: Int = 64
     /// Log level of the bridge's own logger.
     public var logLevel: Logger.Level = .info
     /// Where log lines go; tests capture them. `nil` writes to standard error.

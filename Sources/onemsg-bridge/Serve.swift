@@ -78,6 +78,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
+            "Connections kept open to the Cloud API and to each webhook receiver at most: calls under way at once (env BRIDGE_UPSTREAM_CONNECTIONS; default 64)."
+    )
+    var upstreamConnections: Int?
+
+    @Option(
+        help:
             "The address the bridge's requests leave from, answered by GET /outputIP (env BRIDGE_EGRESS_IP; default: the local address of the route to the Graph host; the sandbox answers 127.0.0.1)."
     )
     var egressIp: String?
@@ -169,6 +175,12 @@ struct Serve: AsyncParsableCommand {
         {
             guard limit >= 0 else { throw ValidationError("wrong-token limit must be 0 (off) or more") }
             config.wrongTokenLimit = limit
+        }
+        if let connections = try upstreamConnections
+            ?? Environment.value("BRIDGE_UPSTREAM_CONNECTIONS").map({ try parse(Int.self, $0, "BRIDGE_UPSTREAM_CONNECTIONS") })
+        {
+            guard (1...10_000).contains(connections) else { throw ValidationError("upstream connections must be 1 to 10000") }
+            config.upstreamConnections = connections
         }
         config.egressIP = egressIp ?? Environment.value("BRIDGE_EGRESS_IP")
         if let text = prices ?? Environment.value("BRIDGE_PRICES") {
