@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -26,6 +27,7 @@ struct BenchControl {
         }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         print("control.connections=\(configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit)")
+        fflush(nil)  // all streams: the script reads this line while the control runs
 
         let router = Router()
         router.post("**") { request, _ -> Response in
