@@ -144,6 +144,17 @@ let package = Package(
             ],
             swiftSettings: sharedSwiftSettings
         ),
+        // Benchmark only: the control that scripts/bench measures the bridge's sends against.
+        .executableTarget(
+            name: "bench-control",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: sharedSwiftSettings
+        ),
         .testTarget(
             name: "OneMsgTests",
             dependencies: ["OneMsg"],

@@ -1,17 +1,19 @@
 import AsyncHTTPClient
-import Cloud
 import Foundation
-import Hummingbird
-import Logging
 import NIOCore
 import Synchronization
 
-/// Load generator for `scripts/bench`: drives a running bridge over real HTTP and prints throughput.
+/// Load generator for `scripts/bench`: drives a running bridge over real HTTP and prints `key=value` lines.
 ///
-/// - inbound: N signed Meta webhooks (one text message each, C in flight) → events/s accepted (200 after
-///   commit) and events/s delivered to a 1MSG webhook receiver this tool serves. `bridge=` may list several
-///   instances, comma-separated: the webhooks are spread over them in turn, as a load balancer would.
-/// - sends: M sendMessage calls (C in flight) against a bridge whose Graph URL is this tool's fast upstream.
+/// - inbound: up to N signed Meta webhooks (one text message each, C in flight, for at most `seconds=`) →
+///   events/s accepted (200 after commit) and events/s delivered to a 1MSG webhook receiver this tool serves.
+///   `bridge=` may list several instances, comma-separated: the webhooks are spread over them in turn, as a load
+///   balancer would.
+/// - sends: M sendMessage calls (C in flight) against a bridge whose Graph URL is a fast upstream.
+/// - upstream: a fast Cloud API stand-in (`scripts/bench` uses nginx instead; this stays for quick local runs).
+/// - rate: an open-loop generator: POSTs `body=` to `url=` at `rate=` per second for `seconds=`, each request
+///   started on its schedule whether or not earlier ones have finished, latency measured from the scheduled start
+///   (so a stall counts against every request it delays, not just one).
 @main
 struct BridgeBench {
     static func main() async throws {
@@ -21,128 +23,55 @@ struct BridgeBench {
         let count = Int(arguments["count"] ?? "") ?? 20_000
         let concurrency = Int(arguments["concurrency"] ?? "") ?? 32
         let port = Int(arguments["port"] ?? "") ?? 9911
+        let seconds = Double(arguments["seconds"] ?? "") ?? 10
         switch mode {
         case "inbound":
             try await inbound(
                 bridge: bridge, appSecret: arguments["app-secret"] ?? "bench-app-secret",
-                phoneNumberID: arguments["phone-number-id"] ?? "1001", count: count, concurrency: concurrency, receiverPort: port)
+                phoneNumberID: arguments["phone-number-id"] ?? "1001", count: count, concurrency: concurrency,
+                seconds: seconds, receiverPort: port)
         case "upstream":
             try await serveUpstream(port: port)
         case "sends":
             try await sends(
                 bridge: bridge, channel: arguments["channel"] ?? "bench", token: arguments["token"] ?? "", count: count,
                 concurrency: concurrency)
+        case "rate":
+            try await rate(
+                RateOptions(
+                    url: arguments["url"] ?? "http://127.0.0.1:8080/", body: arguments["body"] ?? "",
+                    contentType: arguments["content-type"] ?? "application/json",
+                    rate: Double(arguments["rate"] ?? "") ?? 1000, seconds: seconds,
+                    connections: Int(arguments["connections"] ?? "") ?? 64, label: arguments["label"] ?? "rate"))
         default:
-            print("usage: bridge-bench mode=inbound|upstream|sends …")
+            print("usage: bridge-bench mode=inbound|upstream|sends|rate …")
         }
     }
 
-    static func inbound(bridge: String, appSecret: String, phoneNumberID: String, count: Int, concurrency: Int, receiverPort: Int) async throws {
-        let received = Mutex((count: 0, last: ContinuousClock.now))
-        let router = Router()
-        router.post("hook") { request, _ -> HTTPResponse.Status in
-            var request = request
-            let body = try await request.collectBody(upTo: 1 << 20)
-            if body.readableBytesView.contains(UInt8(ascii: "m")) {
-                received.withLock { $0 = ($0.count + 1, ContinuousClock.now) }
-            }
-            return .ok
-        }
-        let receiver = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: receiverPort)),
-            logger: Logger(label: "bench-receiver", factory: { _ in SwiftLogNoOpLogHandler() }))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await receiver.run() }
-            try await Task.sleep(for: .milliseconds(300))
-
-            let payloads = (0..<count).map { index -> [UInt8] in
-                let chat = 12_020_700_000 + index % 1000
-                return Array(
-                    """
-                    {"object":"whatsapp_business_account","entry":[{"id":"2001","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001001","phone_number_id":"\(phoneNumberID)"},"contacts":[{"profile":{"name":"Bench"},"wa_id":"\(chat)"}],"messages":[{"from":"\(chat)","id":"wamid.BENCH\(UUID().uuidString)","timestamp":"1700000000","type":"text","text":{"body":"load \(index)"}}]}}]}]}
-                    """.utf8)
-            }
-            let instances = bridge.split(separator: ",").map(String.init)
-            let start = ContinuousClock.now
-            let failures = try await drive(count: count, concurrency: concurrency) { index in
-                var request = HTTPClientRequest(url: "\(instances[index % instances.count])/cloud/webhook")
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.headers.add(name: "X-Hub-Signature-256", value: WebhookSignature.header(for: payloads[index], appSecret: appSecret))
-                request.body = .bytes(ByteBuffer(bytes: payloads[index]))
-                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-                _ = try await response.body.collect(upTo: 1 << 16)
-                return response.status.code == 200
-            }
-            let accepted = ContinuousClock.now - start
-            let deadline = ContinuousClock.now + .seconds(300)
-            while received.withLock({ $0.count }) < count - failures, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            let (delivered, last) = received.withLock { $0 }
-            let deliveredIn = last - start
-            print("inbound.events=\(count) inbound.failed=\(failures) inbound.concurrency=\(concurrency) inbound.instances=\(instances.count)")
-            print("inbound.accepted_per_second=\(Int(Double(count - failures) / accepted.seconds))")
-            print("inbound.delivered=\(delivered) inbound.delivered_per_second=\(Int(Double(delivered) / deliveredIn.seconds))")
-            group.cancelAll()
-        }
-    }
-
-    /// A fast Cloud API stand-in: every POST /{version}/{id}/messages gets a wamid.
-    static func serveUpstream(port: Int) async throws {
-        let counter = Counter()
-        let router = Router()
-        router.post(":version/:id/messages") { _, _ -> Response in
-            let serial = counter.increment()
-            let body =
-                #"{"messaging_product":"whatsapp","contacts":[{"input":"12020721369","wa_id":"12020721369"}],"messages":[{"id":"wamid.UP\#(serial)"}]}"#
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
-        }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            logger: Logger(label: "bench-upstream", factory: { _ in SwiftLogNoOpLogHandler() }))
-        try await app.runService()
-    }
-
-    static func sends(bridge: String, channel: String, token: String, count: Int, concurrency: Int) async throws {
-        let latencies = Mutex<[Double]>([])
-        let start = ContinuousClock.now
-        let failures = try await drive(count: count, concurrency: concurrency) { index in
-            var request = HTTPClientRequest(url: "\(bridge)/\(channel)/sendMessage?token=\(token)")
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            request.body = .bytes(ByteBuffer(string: "phone=12020721369&body=load+\(index)"))
-            let began = ContinuousClock.now
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-            let body = try await response.body.collect(upTo: 1 << 16)
-            latencies.withLock { $0.append((ContinuousClock.now - began).seconds * 1000) }
-            return response.status.code == 200 && String(buffer: body).contains("\"sent\":true")
-        }
-        let elapsed = ContinuousClock.now - start
-        let sorted = latencies.withLock { $0.sorted() }
-        func percentile(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-        print("sends.count=\(count) sends.failed=\(failures) sends.concurrency=\(concurrency)")
-        print("sends.per_second=\(Int(Double(count - failures) / elapsed.seconds))")
-        print(String(format: "sends.latency_ms.p50=%.2f sends.latency_ms.p99=%.2f", percentile(0.5), percentile(0.99)))
-    }
-
-    /// Runs `operation` for 0..<count with `concurrency` in flight; returns how many failed.
-    static func drive(count: Int, concurrency: Int, _ operation: @escaping @Sendable (Int) async throws -> Bool) async throws -> Int {
+    /// Runs `operation` for 0..<count with `concurrency` in flight, starting none after `deadline`; returns how many
+    /// were started and how many of those failed.
+    static func drive(
+        count: Int, concurrency: Int, until deadline: ContinuousClock.Instant? = nil,
+        _ operation: @escaping @Sendable (Int) async throws -> Bool
+    ) async throws -> (started: Int, failed: Int) {
         let next = Counter()
+        let started = Counter()
         let failed = Counter()
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
                     while true {
+                        if let deadline, ContinuousClock.now >= deadline { return }
                         let index = next.increment() - 1
                         if index >= count { return }
+                        _ = started.increment()
                         let ok = (try? await operation(index)) ?? false
                         if !ok { _ = failed.increment() }
                     }
                 }
             }
         }
-        return failed.increment() - 1
+        return (started.increment() - 1, failed.increment() - 1)
     }
 }
 
@@ -175,4 +104,9 @@ struct Arguments {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Nearest-rank percentile of an ascending array (0 when empty).
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
