@@ -10,7 +10,7 @@ extension PostgresStore {
     /// its per-channel message number. A message already in the history (same wamid) queues nothing.
     @discardableResult
     public func recordMessage(_ message: StoredMessage, events: [QueuedEvent]) async throws -> Int64 {
-        try await write { connection in
+        try await batchedWrite(channelID: message.channelID) { [self] connection in
             let added = try await addMessage(message, queueing: events.first, at: message.time, on: connection)
             if added.inserted {
                 for event in events.dropFirst() { try await enqueue(event, at: message.time, on: connection) }

@@ -8,7 +8,7 @@ extension PostgresStore {
     /// key are dropped.
     @discardableResult
     public func commitInbound(_ commit: InboundCommit) async throws -> InboundCommitResult {
-        try await write { connection in
+        try await batchedWrite(channelID: commit.messages.first?.message.channelID ?? "") { [self] connection in
             var result = InboundCommitResult()
             let unroutable = commit.unroutablePhoneNumberIDs.isEmpty ? nil : commit.unroutablePhoneNumberIDs.joined(separator: ",")
             _ = try await connection.query(

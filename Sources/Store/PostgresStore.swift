@@ -24,6 +24,8 @@ public final class PostgresStore: BridgeStore {
     let queryLogger = Logger(label: "onemsg-bridge.store.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     /// Whether ``service`` is running the pool.
     private let poolRunning = Atomic<Bool>(false)
+    /// Runs the writes that number messages in shared transactions while ``service`` runs.
+    let batchWriter = PostgresBatchWriter()
 
     /// A store on the database `configuration` names. Connects on first use.
     public init(configuration: PostgresStoreConfiguration, logger: Logger = Logger(label: "onemsg-bridge.store")) {
@@ -95,6 +97,58 @@ public final class PostgresStore: BridgeStore {
         }
     }
 
+    /// Runs `body` as one write of ``batchWriter`` while it runs (in a transaction shared with the writes queued
+    /// meanwhile; `channelID` is the channel whose counter it locks), else in a transaction of its own. Returns once
+    /// the transaction holding it has committed; errors become ``StoreError``.
+    func batchedWrite<T: Sendable>(
+        channelID: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await withCheckedThrowingContinuation { continuation in
+                let result = Mutex<T?>(nil)
+                let job = PostgresBatchWriter.Job(
+                    channelID: channelID,
+                    run: { connection in
+                        let value = try await body(connection)
+                        result.withLock { $0 = value }
+                    },
+                    finish: { error in
+                        if let error {
+                            continuation.resume(throwing: error)
+                        } else {
+                            continuation.resume(with: result.withLock { $0 }.map { .success($0) } ?? .failure(StoreError.database("no result")))
+                        }
+                    })
+                if !batchWriter.submit(job) { continuation.resume(throwing: PostgresBatchWriter.NotRunning()) }
+            }
+        } catch is PostgresBatchWriter.NotRunning {
+            return try await write(body)
+        }
+    }
+
+    /// One transaction for all of `jobs`; when it fails, each job again in a transaction of its own.
+    func commit(_ jobs: [PostgresBatchWriter.Job]) async {
+        do {
+            try await write { connection in
+                for job in jobs { try await job.run(connection) }
+            }
+            for job in jobs { job.finish(nil) }
+        } catch {
+            guard jobs.count > 1 else {
+                jobs.first?.finish(error)
+                return
+            }
+            for job in jobs {
+                do {
+                    try await write { connection in try await job.run(connection) }
+                    job.finish(nil)
+                } catch {
+                    job.finish(error)
+                }
+            }
+        }
+    }
+
     /// A pooled connection while the pool runs, else one of its own.
     private func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         if poolRunning.load(ordering: .acquiring) {
@@ -147,14 +201,18 @@ public final class PostgresStore: BridgeStore {
         poolRunning.store(running, ordering: .releasing)
     }
 
-    /// The pool as a ServiceLifecycle service; while it runs the store uses pooled connections.
+    /// The pool and the batch writer as a ServiceLifecycle service; while it runs the store uses pooled connections.
     private struct PoolService: Service {
         let store: PostgresStore
 
         func run() async throws {
             store.setPoolRunning(true)
             defer { store.setPoolRunning(false) }
-            await store.client.run()
+            await withDiscardingTaskGroup { group in
+                group.addTask { await store.client.run() }
+                // The pool stops at graceful shutdown; the writer too, once the writes queued before it are done.
+                group.addTask { try? await cancelWhenGracefulShutdown { await store.batchWriter.run { jobs in await store.commit(jobs) } } }
+            }
         }
     }
 }
