@@ -146,6 +146,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     let metrics = parts.metrics
     let router = Router(context: BridgeRequestContext.self)
     router.add(middleware: ObservabilityMiddleware(metrics: metrics))
+    router.add(middleware: AdmissionMiddleware(limit: config.maxInFlight, inFlight: InFlightCount()))
 
     router.get("healthz") { _, _ in HealthReply(status: "ok") }
     router.get("readyz") { _, _ -> Response in

@@ -57,6 +57,9 @@ public struct BridgeConfiguration: Sendable {
     /// Connections kept open to the Cloud API (and to each webhook receiver) at most: how many calls may be under way
     /// at once. AsyncHTTPClient's own default, 8, would hold a busy channel to 8 sends in flight.
     public var upstreamConnections: Int = 64
+    /// Requests under way at most; beyond, 503 with `Retry-After` (load shedding, so memory stays bounded under
+    /// overload). 0 turns the limit off.
+    public var maxInFlight: Int = 512
     /// Log level of the bridge's own logger.
     public var logLevel: Logger.Level = .info
     /// Where log lines go; tests capture them. `nil` writes to standard error.

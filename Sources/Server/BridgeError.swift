@@ -31,6 +31,8 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
     /// The client address sent too many wrong tokens and is cooling down (429, with `Retry-After`); its tokens are
     /// not checked meanwhile.
     case wrongTokenCoolDown(seconds: Int)
+    /// `--max-in-flight` requests are under way: this one was not started (nothing was sent or stored).
+    case atCapacity(limit: Int)
 
     public var status: HTTPResponse.Status {
         switch self {
@@ -43,6 +45,7 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         case .upstream(let status, _): status
         case .idempotencyConflict, .idempotentRequestUnderWay: .conflict
         case .wrongTokenCoolDown: .tooManyRequests
+        case .atCapacity: .serviceUnavailable
         }
     }
 
@@ -61,6 +64,8 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
             "A request with this Idempotency-Key is still under way on this channel; retry after the Retry-After seconds to get its reply"
         case .wrongTokenCoolDown(let seconds):
             "Too many wrong tokens from this address; tokens are not checked for \(seconds) s. Retry after that."
+        case .atCapacity(let limit):
+            "The bridge is at capacity (\(limit) requests under way); nothing was done. Retry after the Retry-After seconds."
         }
     }
 
@@ -107,6 +112,8 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         switch self {
         case .idempotentRequestUnderWay(let seconds), .wrongTokenCoolDown(let seconds):
             response.headers[.retryAfter] = String(max(seconds, 1))
+        case .atCapacity:
+            response.headers[.retryAfter] = "1"
         default:
             break
         }

@@ -84,6 +84,12 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help:
+            "Requests under way at most; more get 503 with Retry-After, so an overload cannot exhaust memory (env BRIDGE_MAX_IN_FLIGHT; default 512; 0 turns it off)."
+    )
+    var maxInFlight: Int?
+
+    @Option(
+        help:
             "The address the bridge's requests leave from, answered by GET /outputIP (env BRIDGE_EGRESS_IP; default: the local address of the route to the Graph host; the sandbox answers 127.0.0.1)."
     )
     var egressIp: String?
@@ -181,6 +187,10 @@ struct Serve: AsyncParsableCommand {
         {
             guard (1...10_000).contains(connections) else { throw ValidationError("upstream connections must be 1 to 10000") }
             config.upstreamConnections = connections
+        }
+        if let limit = try maxInFlight ?? Environment.value("BRIDGE_MAX_IN_FLIGHT").map({ try parse(Int.self, $0, "BRIDGE_MAX_IN_FLIGHT") }) {
+            guard limit >= 0 else { throw ValidationError("max in flight must be 0 (off) or more") }
+            config.maxInFlight = limit
         }
         config.egressIP = egressIp ?? Environment.value("BRIDGE_EGRESS_IP")
         if let text = prices ?? Environment.value("BRIDGE_PRICES") {
