@@ -8,6 +8,7 @@ META_OPENAPI_SPEC and ONEMSG_239_SPEC (default ../shared/reference/…).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -71,20 +72,42 @@ def bridge_binary():
     return binary
 
 
-@pytest.fixture(scope="module")
-def sandbox_bridge(bridge_binary, tmp_path_factory):
-    """A bridge started as the README says (`serve --sandbox`, port 0, a throwaway database), one per test module.
-    Stopped with SIGTERM afterwards; anything but exit status 0 fails."""
-    bridge = SandboxBridge(bridge_binary, tmp_path_factory.mktemp("sandbox-bridge"))
+@contextlib.contextmanager
+def started_bridge(binary, workdir, name: str = "sandbox bridge", database: str | None = None,
+                   environment: dict[str, str] | None = None):
+    """A `serve --sandbox` bridge for the block: a start that fails fails the test; afterwards it is stopped with
+    SIGTERM, and an exit status other than 0 fails the test with its log's tail. `environment` is set around the
+    start only (the bridge reads it then)."""
+    bridge = SandboxBridge(binary, workdir, database=database)
+    saved = {key: os.environ.get(key) for key in environment or {}}
+    os.environ.update(environment or {})
     try:
         bridge.start()
     except BridgeStartError as error:
         pytest.fail(str(error), pytrace=False)
-    yield bridge
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    try:
+        yield bridge
+    except BaseException:
+        bridge.stop()
+        raise
     code = bridge.stop()
     if code != 0:
-        pytest.fail(f"the sandbox bridge exited with {code} after SIGTERM (expected 0); log tail:\n"
-                    f"{bridge.log()[-3000:]}", pytrace=False)
+        pytest.fail(f"the {name} exited with {code} after SIGTERM (expected 0); log tail:\n{bridge.log()[-3000:]}",
+                    pytrace=False)
+
+
+@pytest.fixture(scope="module")
+def sandbox_bridge(bridge_binary, tmp_path_factory):
+    """A bridge started as the README says (`serve --sandbox`, port 0, a throwaway database), one per test module.
+    Stopped with SIGTERM afterwards; anything but exit status 0 fails."""
+    with started_bridge(bridge_binary, tmp_path_factory.mktemp("sandbox-bridge")) as bridge:
+        yield bridge
 
 
 @pytest.fixture(scope="module")

@@ -11,14 +11,14 @@ schemathesis's summary) until the time is spent; `--contract-seed N` repeats a s
 schemathesis's output is kept in .build/contract-check.log; its summary is printed after the results."""
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import urllib.parse
 
 import pytest
 
-from bridgecheck.bridge import PIXEL_PNG, REPO_ROOT, BridgeStartError, Deadline, SandboxBridge, Wire, prepare_venv
+from bridgecheck.bridge import PIXEL_PNG, REPO_ROOT, Deadline, Wire, prepare_venv
+from conftest import started_bridge
 
 VENV = REPO_ROOT / ".build" / "contract-venv"
 REQUIREMENTS = REPO_ROOT / "Tests" / "checks" / "requirements" / "schemathesis.txt"
@@ -72,22 +72,9 @@ def flow_operations(wire: Wire) -> str:
 def sandbox_bridge(bridge_binary, tmp_path_factory):  # noqa: F811 - this module's own bridge, without the cool-down
     """A sandbox bridge with the wrong-token cool-down off (BRIDGE_WRONG_TOKEN_LIMIT=0): schemathesis fills the body's
     `token` field with made-up values, and after 20 of them every operation would only answer 429."""
-    previous = os.environ.get("BRIDGE_WRONG_TOKEN_LIMIT")
-    os.environ["BRIDGE_WRONG_TOKEN_LIMIT"] = "0"
-    bridge = SandboxBridge(bridge_binary, tmp_path_factory.mktemp("contract-bridge"))
-    try:
-        bridge.start()
-    except BridgeStartError as error:
-        pytest.fail(str(error), pytrace=False)
-    finally:
-        if previous is None:
-            os.environ.pop("BRIDGE_WRONG_TOKEN_LIMIT", None)
-        else:
-            os.environ["BRIDGE_WRONG_TOKEN_LIMIT"] = previous
-    yield bridge
-    code = bridge.stop()
-    if code != 0:
-        pytest.fail(f"the contract bridge exited with {code} after SIGTERM; log tail:\n{bridge.log()[-3000:]}", pytrace=False)
+    with started_bridge(bridge_binary, tmp_path_factory.mktemp("contract-bridge"), "contract bridge",
+                        environment={"BRIDGE_WRONG_TOKEN_LIMIT": "0"}) as bridge:
+        yield bridge
 
 
 def test_bridge_conforms_to_its_openapi_document(sandbox_bridge, tmp_path, pytestconfig, report):

@@ -19,9 +19,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from bridgecheck.bridge import PIXEL_PNG, BridgeStartError, SandboxBridge, Wire
+from bridgecheck.bridge import PIXEL_PNG, SandboxBridge, Wire
 from bridgecheck.sdk_cases import FLOW_JSON, OPERATIONS, PHONE, requests_for
-from conftest import POSTGRES_ADMIN_URL, POSTGRES_MISSING, postgres_available
+from conftest import POSTGRES_ADMIN_URL, POSTGRES_MISSING, postgres_available, started_bridge
 
 CALL_TIMEOUT = 10.0
 
@@ -193,22 +193,17 @@ def test_no_database_password_in_logs_metrics_or_replies(bridge_binary, tmp_path
     parts = urlsplit(POSTGRES_ADMIN_URL)
     netloc = f"{role}:{password}@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
     url = urlunsplit((parts.scheme, netloc, "/" + name, parts.query or "sslmode=disable", ""))
-    bridge = SandboxBridge(bridge_binary, tmp_path, database=url)
     try:
-        try:
-            bridge.start()
-        except BridgeStartError as error:
-            pytest.fail(str(error), pytrace=False)
-        rows = subprocess.run(["psql", url, "-AtF", "\t", "-c",
-                               f"SELECT access_token, app_secret, verify_token FROM channels WHERE id = '{bridge.channel}'"],
-                              capture_output=True, text=True, timeout=60, check=True).stdout.strip().split("\t")
-        secrets = {"access token": rows[0], "app secret": rows[1], "verify token": rows[2],
-                   "channel token": bridge.token, "database password": password}
-        transcript = drive(bridge, secrets, webhook_receiver)
-        places = {f"the reply to {label}": text for label, text in transcript.replies}
-        places["channel list"] = channel_list(bridge_binary, url)
+        with started_bridge(bridge_binary, tmp_path, "bridge on PostgreSQL", database=url) as bridge:
+            rows = subprocess.run(["psql", url, "-AtF", "\t", "-c",
+                                   f"SELECT access_token, app_secret, verify_token FROM channels WHERE id = '{bridge.channel}'"],
+                                  capture_output=True, text=True, timeout=60, check=True).stdout.strip().split("\t")
+            secrets = {"access token": rows[0], "app secret": rows[1], "verify token": rows[2],
+                       "channel token": bridge.token, "database password": password}
+            transcript = drive(bridge, secrets, webhook_receiver)
+            places = {f"the reply to {label}": text for label, text in transcript.replies}
+            places["channel list"] = channel_list(bridge_binary, url)
     finally:
-        bridge.stop()
         subprocess.run([*psql, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True, timeout=60)
         subprocess.run([*psql, f"DROP ROLE IF EXISTS {role}"], capture_output=True, timeout=60)
     places["the bridge's log"] = bridge.log()

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from bridgecheck.bridge import BridgeStartError, SandboxBridge
+from conftest import started_bridge
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, dict]:
@@ -28,13 +28,8 @@ def secured_bridge(bridge_binary, tmp_path, monkeypatch):
     """A sandbox bridge started with BRIDGE_DENY_PRIVATE_WEBHOOKS=1 and BRIDGE_TRUSTED_PROXY naming loopback."""
     monkeypatch.setenv("BRIDGE_DENY_PRIVATE_WEBHOOKS", "1")
     monkeypatch.setenv("BRIDGE_TRUSTED_PROXY", "192.0.2.0/24, 127.0.0.0/8")
-    bridge = SandboxBridge(bridge_binary, tmp_path)
-    try:
-        bridge.start()
-    except BridgeStartError as error:
-        pytest.fail(str(error), pytrace=False)
-    yield bridge
-    bridge.stop()
+    with started_bridge(bridge_binary, tmp_path, "secured bridge") as bridge:
+        yield bridge
 
 
 def test_environment_turns_on_the_webhook_rule_and_trusted_proxies(secured_bridge):
@@ -64,13 +59,6 @@ def test_a_malformed_trusted_proxy_stops_serve(bridge_binary, tmp_path):
 
 def test_a_wrong_token_limit_of_zero_turns_the_cool_down_off(bridge_binary, tmp_path, monkeypatch):
     monkeypatch.setenv("BRIDGE_WRONG_TOKEN_LIMIT", "0")
-    bridge = SandboxBridge(bridge_binary, tmp_path)
-    try:
-        bridge.start()
-    except BridgeStartError as error:
-        pytest.fail(str(error), pytrace=False)
-    try:
+    with started_bridge(bridge_binary, tmp_path) as bridge:
         statuses = {get(f"{bridge.base}/status?token=wrong-{i}")[0] for i in range(25)}
         assert statuses == {401}, f"statuses with the cool-down off: {statuses}"
-    finally:
-        bridge.stop()
