@@ -102,6 +102,16 @@ public enum BridgeError: Error, Sendable, HTTPResponseError {
         }
     }
 
+    /// Runs a store operation; any failure of it becomes ``storeUnavailable`` (the store's own message can quote
+    /// what it was given, so it is not passed on).
+    static func storing<T>(_ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch {
+            throw BridgeError.storeUnavailable
+        }
+    }
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         rendered
     }

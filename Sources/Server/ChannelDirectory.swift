@@ -28,7 +28,7 @@ final class ChannelDirectory: Sendable {
         if let channelID {
             if let known = snapshot.byID[channelID], Self.accepts(tokens, known) { return known }
             // Unknown here, or a token the snapshot does not hold: the store may know better (a rotated token).
-            let stored = try await reading { try await self.store.channel(id: channelID) }
+            let stored = try await BridgeError.storing { try await self.store.channel(id: channelID) }
             guard let stored, Self.accepts(tokens, stored) else { return nil }
             invalidate()
             return stored
@@ -38,7 +38,7 @@ final class ChannelDirectory: Sendable {
             if let known = snapshot.byTokenHash[hash], ChannelToken.matches(token, storedHash: known.tokenHash) { return known }
         }
         for (token, hash) in zip(tokens, hashes) {
-            if let stored = try await reading({ try await self.store.channel(tokenHash: hash) }),
+            if let stored = try await BridgeError.storing({ try await self.store.channel(tokenHash: hash) }),
                 ChannelToken.matches(token, storedHash: stored.tokenHash)
             {
                 invalidate()
@@ -51,7 +51,7 @@ final class ChannelDirectory: Sendable {
     /// The channel with `id`, or `nil`.
     func channel(id: String) async throws -> ChannelRecord? {
         if let known = try await current().byID[id] { return known }
-        return try await reading { try await self.store.channel(id: id) }
+        return try await BridgeError.storing { try await self.store.channel(id: id) }
     }
 
     /// Every channel; `fresh` reads them from the store first (a webhook names a number or bears a signature that the
@@ -64,7 +64,7 @@ final class ChannelDirectory: Sendable {
     /// Stores a channel's new settings; this process sees them from its next request on.
     func updateSettings(of channelID: String, to settings: ChannelSettings) async throws {
         defer { invalidate() }
-        try await reading { try await self.store.updateSettings(channelID: channelID, settings: settings) }
+        try await BridgeError.storing { try await self.store.updateSettings(channelID: channelID, settings: settings) }
     }
 
     /// Drops the snapshot: a channel changed.
@@ -89,20 +89,12 @@ final class ChannelDirectory: Sendable {
             return (snapshot, state.generation)
         }
         if let cached { return cached }
-        let loaded = Snapshot(try await reading { try await self.store.channels() }, loadedAt: now)
+        let loaded = Snapshot(try await BridgeError.storing { try await self.store.channels() }, loadedAt: now)
         state.withLock { state in
             // A change made while this read ran may be missing from it: keep it for this request only.
             if state.generation == generation { state.snapshot = loaded }
         }
         return loaded
-    }
-
-    private func reading<T>(_ operation: () async throws -> T) async throws -> T {
-        do {
-            return try await operation()
-        } catch {
-            throw BridgeError.storeUnavailable
-        }
     }
 
     /// Every channel as read at one moment, indexed the ways requests look them up.

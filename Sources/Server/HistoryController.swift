@@ -38,12 +38,7 @@ struct HistoryController: Sendable {
         query.maxTime = reader.integer("max_time", minimum: 0).flatMap(Self.unlessZero).map { Date(timeIntervalSince1970: TimeInterval($0)) }
         query.messageID = reader.text("msgId")
         guard reader.problems.isEmpty else { throw BridgeError.invalid(ValidationError(reader.problems)) }
-        let entries: [HistoryEntry]
-        do {
-            entries = try await store.history(channelID: channel.id, query: query)
-        } catch {
-            throw BridgeError.storeUnavailable
-        }
+        let entries = try await BridgeError.storing { try await store.history(channelID: channel.id, query: query) }
         return try BridgeJSON.response(["messages": entries.map(Self.historyItem)])
     }
 
@@ -57,12 +52,7 @@ struct HistoryController: Sendable {
         guard let messageID = request.uri.queryParameters["messageId"].map(String.init), !messageID.isEmpty else {
             throw BridgeError.invalid(ValidationError([FieldProblem(field: "messageId", rule: "is required")]))
         }
-        let hooks: [[UInt8]]
-        do {
-            hooks = try await store.statuses(channelID: channel.id, messageID: messageID)
-        } catch {
-            throw BridgeError.storeUnavailable
-        }
+        let hooks = try await BridgeError.storing { try await store.statuses(channelID: channel.id, messageID: messageID) }
         let objects = hooks.compactMap { try? JSONDecoder().decode(FieldValue.self, from: Data($0)) }
         return try BridgeJSON.response(["hooks": FieldValue.array(objects.map(Self.hookItem))])
     }

@@ -64,10 +64,8 @@ struct SendController: Sendable {
     var inFlightLimit: Duration { retry.reachWindow * 2 + retry.window + .seconds(5) }
 
     private func claim(_ key: String, fingerprint: String, channelID: String) async throws -> IdempotencyClaim {
-        do {
-            return try await store.claimIdempotencyKey(channelID: channelID, key: key, fingerprint: fingerprint, now: Date())
-        } catch {
-            throw BridgeError.storeUnavailable
+        try await BridgeError.storing {
+            try await store.claimIdempotencyKey(channelID: channelID, key: key, fingerprint: fingerprint, now: Date())
         }
     }
 
@@ -175,12 +173,7 @@ struct SendController: Sendable {
         if let other = ["phone", "chatId", "bsuid"].first(where: { !(fields[$0]?.isUnset ?? true) }) {
             throw refuse("names the recipient as \(other) does; send only one of them")
         }
-        let bsuid: String?
-        do {
-            bsuid = try await store.businessScopedUserID(username: username, channelID: channelID)
-        } catch {
-            throw BridgeError.storeUnavailable
-        }
+        let bsuid = try await BridgeError.storing { try await store.businessScopedUserID(username: username, channelID: channelID) }
         guard let bsuid else {
             throw refuse("username is not found: no customer with the username \"\(username)\" has written to this channel yet")
         }

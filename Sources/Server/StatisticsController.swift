@@ -47,13 +47,10 @@ struct StatisticsController: Sendable {
     }
 
     private func statuses(channelID: String, from first: StatisticsMonth, to last: StatisticsMonth) async throws -> [CloudWebhookPayload.Status] {
-        let raws: [[UInt8]]
-        do {
-            raws = try await store.statuses(
+        let raws = try await BridgeError.storing {
+            try await store.statuses(
                 channelID: channelID, receivedFrom: first.start.addingTimeInterval(-Self.margin),
                 to: last.next.start.addingTimeInterval(Self.margin))
-        } catch {
-            throw BridgeError.storeUnavailable
         }
         let decoder = JSONDecoder()
         return raws.compactMap { try? decoder.decode(CloudWebhookPayload.Status.self, from: Data($0)) }
