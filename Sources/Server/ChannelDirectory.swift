@@ -55,10 +55,10 @@ final class ChannelDirectory: Sendable {
     }
 
     /// Every channel; `fresh` reads them from the store first (a webhook names a number or bears a signature that the
-    /// snapshot does not know).
+    /// snapshot does not know) and keeps what it read as the snapshot: anyone can send such a webhook, so it must not
+    /// leave the other requests without one.
     func all(fresh: Bool = false) async throws -> [ChannelRecord] {
-        if fresh { invalidate() }
-        return try await current().channels
+        try await (fresh ? reload() : current()).channels
     }
 
     /// Stores a channel's new settings; this process sees them from its next request on.
@@ -84,11 +84,14 @@ final class ChannelDirectory: Sendable {
     /// finds it expired reads (a few reads once a second under load) rather than use it a moment longer.
     private func current() async throws -> Snapshot {
         let now = ContinuousClock.now
-        let (cached, generation) = state.withLock { state -> (Snapshot?, UInt64) in
-            guard let snapshot = state.snapshot, now - snapshot.loadedAt < freshness else { return (nil, state.generation) }
-            return (snapshot, state.generation)
-        }
+        let cached = state.withLock { state in state.snapshot.flatMap { now - $0.loadedAt < freshness ? $0 : nil } }
         if let cached { return cached }
+        return try await reload()
+    }
+
+    /// Reads every channel from the store and keeps them as the snapshot.
+    private func reload() async throws -> Snapshot {
+        let (generation, now) = (state.withLock { $0.generation }, ContinuousClock.now)
         let loaded = Snapshot(try await BridgeError.storing { try await self.store.channels() }, loadedAt: now)
         state.withLock { state in
             // A change made while this read ran may be missing from it: keep it for this request only.

@@ -69,6 +69,15 @@ struct ChannelDirectoryTests {
         #expect(try await directory.authenticate(tokens: [TestWorld.betaToken], channelID: nil) == nil)
     }
 
+    @Test("a fresh read replaces the snapshot rather than dropping it: the requests after it are served from memory")
+    func freshReadKeepsASnapshot() async throws {
+        #expect(try await directory.all().map(\.id) == ["alpha"])
+        try await store.addChannel(TestWorld.beta)
+        #expect(try await directory.all(fresh: true).map(\.id) == ["alpha", "beta"])
+        _ = try await store.removeChannel(id: "beta")
+        #expect(try await directory.all().map(\.id) == ["alpha", "beta"], "served from the snapshot the fresh read kept")
+    }
+
     @Test("a snapshot older than its freshness is read again")
     func expires() async throws {
         let shortLived = ChannelDirectory(store: store, freshness: .zero)
