@@ -15,15 +15,9 @@ public enum ClientEvents {
         return encoder
     }()
 
-    /// A `messages` webhook with one item; `nil` when the channel has no webhook URL.
-    public static func queued(_ event: MessageEvent, channel: ChannelRecord) throws -> QueuedEvent? {
-        guard !channel.settings.webhookURLs.isEmpty else { return nil }
-        let body = try encoder.encode(MessagesWebhook(instanceId: channel.id, messages: [event]))
-        return QueuedEvent(channel: channel, chatID: event.chatId, body: body)
-    }
-
-    /// The `messages` webhook of `queued(_:channel:)`, from the item already encoded by ``encoder`` (the
-    /// history keeps those bytes too): the same bytes, without encoding the item a second time.
+    /// A `messages` webhook with one item, `item` being the event already encoded by ``encoder`` (the history keeps
+    /// those bytes too): the bytes of `MessagesWebhook` encoded whole, without encoding the item a second time. `nil`
+    /// when the channel has no webhook URL.
     public static func queued(_ event: MessageEvent, encoded item: [UInt8], channel: ChannelRecord) throws -> QueuedEvent? {
         guard !channel.settings.webhookURLs.isEmpty else { return nil }
         // Keys sorted, as the encoder writes them: "instanceId" before "messages".
