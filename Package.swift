@@ -80,6 +80,7 @@ let package = Package(
             dependencies: [
                 "Store", "OneMsg", "Cloud", "Translation", "IPAddressing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -23,6 +23,9 @@ public struct DeliveryObserver: Sendable {
     }
 }
 
+/// Finds a channel's Standard Webhooks signing secrets at delivery time (`nil`: deliveries go unsigned).
+public typealias SigningSecretsLookup = @Sendable (_ channelID: String) async throws -> WebhookSigningSecrets?
+
 /// Delivers queued 1MSG webhook events from the store's outbox: at least once, in order per chat and
 /// URL, retrying by ``RetryPolicy`` until delivered or dead-lettered. Waiting events live in the store,
 /// so they survive restarts; on graceful shutdown the attempts under way finish first.
@@ -48,12 +51,15 @@ public final class WebhookDispatcher: Service {
     public let leaseDuration: Duration
     /// Each webhook URL's circuit: a URL that keeps failing is backed off as a whole, not event by event.
     public let breakers: CircuitBreakers
+    /// The secrets that sign each delivery, looked up per attempt so that a rotation applies to waiting events too.
+    private let signingSecrets: SigningSecretsLookup
 
     public init(
         store: any BridgeStore, httpClient: HTTPClient, policy: RetryPolicy, signal: DeliverySignal,
         observer: DeliveryObserver = DeliveryObserver(), logger: Logger, batchSize: Int = 64,
         idlePoll: Duration = .seconds(1), owner: String = UUID().uuidString, leaseDuration: Duration? = nil,
-        addressGuard: WebhookAddressGuard = .open, breakers: CircuitBreakers = CircuitBreakers()
+        addressGuard: WebhookAddressGuard = .open, breakers: CircuitBreakers = CircuitBreakers(),
+        signingSecrets: @escaping SigningSecretsLookup = { _ in nil }
     ) {
         self.store = store
         self.httpClient = httpClient
@@ -67,6 +73,7 @@ public final class WebhookDispatcher: Service {
         self.owner = owner
         self.leaseDuration = leaseDuration ?? policy.leaseDuration
         self.breakers = breakers
+        self.signingSecrets = signingSecrets
     }
 
     public func run() async throws {
@@ -220,6 +227,16 @@ public final class WebhookDispatcher: Service {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "onemsg-bridge")
         request.body = .bytes(ByteBuffer(bytes: entry.body))
+        do {
+            // Unsigned would fail a receiver that checks signatures: without the secrets, the attempt waits.
+            if let secrets = try await signingSecrets(entry.channelID) {
+                for header in StandardWebhookSignature.headers(body: entry.body, secrets: secrets, now: Date()) {
+                    request.headers.add(name: header.name, value: header.value)
+                }
+            }
+        } catch {
+            return .retryable(reason: "the channel's signing secret could not be read (\(type(of: error)))")
+        }
         do {
             let response = try await addressGuard.execute(
                 request, timeout: .nanoseconds(policy.attemptTimeout.nanosecondsValue), sharedClient: httpClient)

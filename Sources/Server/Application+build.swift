@@ -75,7 +75,8 @@ public func buildApplication(
             logger: logger,
             // Instances that announce their changes wake each other; the poll only catches expired leases.
             idlePoll: store.announcesChanges ? .seconds(5) : .seconds(1), addressGuard: webhookGuard,
-            breakers: CircuitBreakers(policy: config.webhookCircuit ?? CircuitBreakerPolicy(fitting: config.retryPolicy))))
+            breakers: CircuitBreakers(policy: config.webhookCircuit ?? CircuitBreakerPolicy(fitting: config.retryPolicy)),
+            signingSecrets: { channelID in try await channels.channel(id: channelID)?.settings.webhookSigning }))
     let publicURL = LateBoundURL(config.publicURL?.trimmingSuffix("/"))
     let mediaLinks = MediaLinks(
         keyBytes: Data(try await store.installationSecret(named: "media-links").utf8), baseURL: publicURL)

@@ -63,11 +63,15 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
     /// The Meta app id, needed for resumable uploads (profile pictures, template header examples).
     /// Set by the operator (`channel add|update --app-id`), not by 1MSG clients.
     public var metaAppID: String?
+    /// Standard Webhooks signing secrets; `nil`, deliveries go unsigned. Set by the operator
+    /// (`channel update --webhook-secret`), never shown to 1MSG clients.
+    public var webhookSigning: WebhookSigningSecrets?
 
     /// Settings; the defaults are those of a new 1MSG channel.
     public init(
         webhookURLs: [String] = [], ackNotificationsOn: Bool = true, readAckAsViewed: Bool = false,
-        guaranteedHooks: Bool = true, rawHooks: Bool = false, displayPhoneNumber: String? = nil, metaAppID: String? = nil
+        guaranteedHooks: Bool = true, rawHooks: Bool = false, displayPhoneNumber: String? = nil, metaAppID: String? = nil,
+        webhookSigning: WebhookSigningSecrets? = nil
     ) {
         self.webhookURLs = webhookURLs
         self.ackNotificationsOn = ackNotificationsOn
@@ -76,6 +80,7 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         self.rawHooks = rawHooks
         self.displayPhoneNumber = displayPhoneNumber
         self.metaAppID = metaAppID
+        self.webhookSigning = webhookSigning
     }
 
     /// Decodes stored settings; a field missing (written by an older build) takes its default.
@@ -88,5 +93,6 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         rawHooks = try container.decodeIfPresent(Bool.self, forKey: .rawHooks) ?? false
         displayPhoneNumber = try container.decodeIfPresent(String.self, forKey: .displayPhoneNumber)
         metaAppID = try container.decodeIfPresent(String.self, forKey: .metaAppID)
+        webhookSigning = try container.decodeIfPresent(WebhookSigningSecrets.self, forKey: .webhookSigning)
     }
 }

@@ -105,12 +105,13 @@ struct ChannelCommand: AsyncParsableCommand {
                 print("No channels. Add one with: onemsg-bridge channel add --id ID …")
                 return
             }
-            print(["id", "phone_number_id", "waba_id", "app_id", "access_token", "app_secret", "webhook_urls"].joined(separator: "\t"))
+            print(["id", "phone_number_id", "waba_id", "app_id", "access_token", "app_secret", "webhook_urls", "signed"].joined(separator: "\t"))
             for channel in channels {
                 print(
                     [
                         channel.id, channel.phoneNumberID, channel.wabaID, channel.settings.metaAppID ?? "-", masked(channel.accessToken),
                         masked(channel.appSecret), String(channel.settings.webhookURLs.count),
+                        channel.settings.webhookSigning == nil ? "no" : "yes",
                     ].joined(separator: "\t"))
             }
         }
@@ -118,7 +119,7 @@ struct ChannelCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a channel's Meta credentials, app id or client webhook URLs; options not given stay as they are.")
+            abstract: "Change a channel's Meta credentials, app id, client webhook URLs or signing secret; options not given stay as they are.")
         @Option(help: "Channel id.") var id: String
         @Option(help: "New Meta access token.") var accessToken: String?
         @Option(help: "New Meta app secret.") var appSecret: String?
@@ -126,11 +127,19 @@ struct ChannelCommand: AsyncParsableCommand {
         @Option(help: "Client webhook URL (repeatable, at most 5); replaces the list.") var webhookUrl: [String] = []
         @Flag(help: "Remove every client webhook URL.") var clearWebhooks = false
         @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
+        @Flag(
+            help: """
+                Give the channel a new webhook signing secret, printed once: its webhooks and events then carry Standard Webhooks \
+                signatures. A secret it had keeps signing beside the new one for 24 hours.
+                """)
+        var webhookSecret = false
+        @Flag(help: "Stop signing the channel's webhooks and events.") var removeWebhookSecret = false
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var webhookAddresses: WebhookAddressOptions
 
         func validate() throws {
             try ChannelCommand.validateAppID(appId)
+            if webhookSecret, removeWebhookSecret { throw ValidationError("--webhook-secret and --remove-webhook-secret exclude each other") }
             guard webhookUrl.count <= 5 else { throw ValidationError("at most 5 --webhook-url values") }
             for url in webhookUrl where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
                 throw ValidationError("--webhook-url must be an http(s) URL: \(url)")
@@ -147,9 +156,15 @@ struct ChannelCommand: AsyncParsableCommand {
             guard var channel = try await store.channel(id: id) else {
                 throw CommandFailure("channel update: no channel with id \"\(id)\"")
             }
-            if !webhookUrl.isEmpty || clearWebhooks || appId != nil {
+            let newSecret = webhookSecret ? WebhookSigningSecrets.generateSecret() : nil
+            if !webhookUrl.isEmpty || clearWebhooks || appId != nil || newSecret != nil || removeWebhookSecret {
                 if !webhookUrl.isEmpty || clearWebhooks { channel.settings.webhookURLs = webhookUrl }
                 if let appId { channel.settings.metaAppID = appId }
+                if let newSecret {
+                    channel.settings.webhookSigning =
+                        channel.settings.webhookSigning?.rotated(to: newSecret, at: Date()) ?? WebhookSigningSecrets(current: newSecret)
+                }
+                if removeWebhookSecret { channel.settings.webhookSigning = nil }
                 try await store.updateSettings(channelID: id, settings: channel.settings)
             }
             if accessToken != nil || appSecret != nil || verifyToken != nil {
@@ -158,6 +173,13 @@ struct ChannelCommand: AsyncParsableCommand {
                     verifyToken: verifyToken ?? channel.verifyToken)
             }
             print("Updated channel \(id).")
+            if let newSecret {
+                print("Webhook signing secret (shown once, store it now): \(newSecret)")
+                if let until = channel.settings.webhookSigning?.previousUntil {
+                    print("The previous secret also signs until \(until.formatted(.iso8601)).")
+                }
+            }
+            if removeWebhookSecret { print("Webhooks and events of channel \(id) are no longer signed.") }
         }
     }
 

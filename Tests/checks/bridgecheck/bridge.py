@@ -197,11 +197,13 @@ class SandboxBridge:
 
 
 class WebhookReceiver:
-    """A local HTTP server that answers every POST with 200 and records its body, as a client's webhook URL would.
-    `stop()` closes the port (deliveries then fail to connect); `start()` opens the same port again."""
+    """A local HTTP server that answers every POST with 200 and records its body (`bodies`) and its headers with it
+    (`deliveries`), as a client's webhook URL would. `stop()` closes the port (deliveries then fail to connect);
+    `start()` opens the same port again."""
 
     def __init__(self):
         self.bodies: list[bytes] = []
+        self.deliveries: list[tuple[dict[str, str], bytes]] = []
         self.lock = threading.Lock()
         self.port = 0
         self.server: http.server.ThreadingHTTPServer | None = None
@@ -218,6 +220,7 @@ class WebhookReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver.lock:
                     receiver.bodies.append(body)
+                    receiver.deliveries.append(({k.lower(): v for k, v in self.headers.items()}, body))
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
