@@ -48,6 +48,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @Option(help: "Verify token for Meta's webhook handshake.") var verifyToken: String
         @Option(help: "Client webhook URL for messages and acks (repeatable, at most 5).") var webhookUrl: [String] = []
         @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
+        @Flag(help: "Give the channel a webhook signing secret, printed once (Standard Webhooks signatures).") var webhookSecret = false
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var webhookAddresses: WebhookAddressOptions
 
@@ -75,10 +76,12 @@ struct ChannelCommand: AsyncParsableCommand {
 
         func run(on store: any BridgeStore) async throws {
             let token = token ?? ChannelToken.generate()
+            let signingSecret = webhookSecret ? WebhookSigningSecrets.generateSecret() : nil
             let channel = ChannelRecord(
                 id: id, tokenHash: ChannelToken.hash(token), phoneNumberID: phoneNumberId, wabaID: wabaId,
                 accessToken: accessToken, appSecret: appSecret, verifyToken: verifyToken,
-                settings: ChannelSettings(webhookURLs: webhookUrl, metaAppID: appId))
+                settings: ChannelSettings(
+                    webhookURLs: webhookUrl, metaAppID: appId, webhookSigning: signingSecret.map { WebhookSigningSecrets(current: $0) }))
             do {
                 try await store.addChannel(channel)
             } catch let error as StoreError {
@@ -87,6 +90,9 @@ struct ChannelCommand: AsyncParsableCommand {
             print("Added channel \(id) (phone number id \(phoneNumberId)).")
             if self.token == nil {
                 print("Token (shown once, store it now): \(token)")
+            }
+            if let signingSecret {
+                print("Webhook signing secret (shown once, store it now): \(signingSecret)")
             }
         }
     }

@@ -97,3 +97,20 @@ def test_deny_private_webhooks_refuses_non_public_webhook_urls(bridge_binary, da
     allowed = cli(bridge_binary, "channel", "update", "--database", database, "--id", CHANNEL, "--webhook-url",
                   "http://10.1.2.3/hook")
     assert allowed.returncode == 0, f"without the flag private webhook URLs are the operator's choice: {allowed}"
+
+
+def test_a_signing_secret_is_shown_once_at_add_and_at_update_and_conflicting_flags_are_refused(bridge_binary, tmp_path):
+    path = str(tmp_path / "signed.sqlite")
+    added = cli(bridge_binary, *ADD[:2], "--database", path, *ADD[2:], "--webhook-secret")
+    secret = re.search(r"Webhook signing secret \(shown once, store it now\): (whsec_[A-Za-z0-9+/=]{44})", added.stdout)
+    assert added.returncode == 0 and secret, f"add --webhook-secret did not show a secret: {added}"
+    listed = cli(bridge_binary, "channel", "list", "--database", path).stdout
+    assert secret.group(1) not in listed and listed.rstrip().endswith("\tyes"), f"list: {listed}"
+    both = cli(bridge_binary, "channel", "update", "--database", path, "--id", CHANNEL, "--webhook-secret",
+               "--remove-webhook-secret")
+    assert both.returncode != 0 and "exclude each other" in both.stderr, f"conflicting flags accepted: {both}"
+    rotated = cli(bridge_binary, "channel", "update", "--database", path, "--id", CHANNEL, "--webhook-secret")
+    assert "The previous secret also signs until" in rotated.stdout and secret.group(1) not in rotated.stdout, rotated
+    removed = cli(bridge_binary, "channel", "update", "--database", path, "--id", CHANNEL, "--remove-webhook-secret")
+    assert removed.returncode == 0
+    assert cli(bridge_binary, "channel", "list", "--database", path).stdout.rstrip().endswith("\tno")
