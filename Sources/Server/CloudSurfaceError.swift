@@ -70,7 +70,8 @@ struct CloudSurfaceError: Error, HTTPResponseError {
                 retryAfterSeconds: max(seconds, 1))
         case .idempotentRequestUnderWay(let seconds):
             self.init(
-                status: .conflict, error: .bridgeRefusal(code: 2, message: message, transient: true, traceID: trace), retryAfterSeconds: max(seconds, 1))
+                status: .conflict, error: .bridgeRefusal(code: 2, message: message, transient: true, traceID: trace),
+                retryAfterSeconds: max(seconds, 1))
         case .unavailable, .storeUnavailable, .atCapacity:
             self.init(
                 status: bridge.status, error: .bridgeRefusal(code: 2, message: message, transient: true, traceID: trace),
@@ -79,7 +80,8 @@ struct CloudSurfaceError: Error, HTTPResponseError {
             self.init(status: bridge.status, error: .bridgeRefusal(code: 131000, message: message, transient: false, traceID: trace))
         case .unreadableBody, .invalid, .bodyRefused, .nothingToDo, .idempotencyConflict:
             self.init(
-                status: bridge.status, error: .bridgeRefusal(code: 100, message: "(#100) Invalid parameter: \(message)", transient: false, traceID: trace))
+                status: bridge.status,
+                error: .bridgeRefusal(code: 100, message: "(#100) Invalid parameter: \(message)", transient: false, traceID: trace))
         }
     }
 

@@ -45,7 +45,7 @@ struct CloudSurfaceTests {
             }
         }
         let expected = try JSONDecoder().decode(CloudJSON.self, from: Data(Self.text.utf8))
-        #expect(log.all == [.init(operation: "sendCloudMessage", channelID: "alpha", json: expected)] + [.init(operation: "sendCloudMessage", channelID: "alpha", json: expected)])
+        #expect(log.all == Array(repeating: .init(operation: "sendCloudMessage", channelID: "alpha", json: expected), count: 2))
         let history = try await world.store().messages(channelID: "alpha")
         #expect(history.map(\.chatID) == ["12020721369@c.us"] && history.first?.type == "chat" && history.first?.body == "hello")
         #expect(history.first?.fromMe == true)
@@ -78,7 +78,8 @@ struct CloudSurfaceTests {
             #expect(!foreign.text.contains("beta") && !foreign.text.contains("2002"), "nothing of the other channel")
             let templates = try await client.execute(uri: "/v23.0/2002/message_templates", method: .get, headers: Self.headers())
             #expect(templates.status == .forbidden && Self.json(templates)?["error"]?["code"] == 200)
-            let upload = try await client.execute(uri: "/1002/media", method: .post, headers: Self.headers([.contentType: "multipart/form-data; boundary=x"]))
+            let upload = try await client.execute(
+                uri: "/1002/media", method: .post, headers: Self.headers([.contentType: "multipart/form-data; boundary=x"]))
             #expect(upload.status == .forbidden)
         }
         #expect(graph.log.all.isEmpty)
@@ -110,13 +111,19 @@ struct CloudSurfaceTests {
         var graph = FakeGraphAPI()
         graph.onSendCloudMessage = { body in
             if body["status"] != nil { return .success(["success": true]) }
-            return .failure(.refused(httpStatus: 400, error: CloudError(code: 131030, message: "(#131030) Recipient phone number not in allowed list", fbtraceID: "AbC")))
+            return .failure(
+                .refused(
+                    httpStatus: 400,
+                    error: CloudError(code: 131030, message: "(#131030) Recipient phone number not in allowed list", fbtraceID: "AbC")))
         }
         try await world.bridge(graph: graph).test(.router) { client in
             let refused = try await client.post("/1001/messages", Self.text, contentType: "application/json", headers: Self.headers())
-            #expect(refused.status == .badRequest && Self.json(refused)?["error"]?["code"] == 131030 && Self.json(refused)?["error"]?["fbtrace_id"] == "AbC")
+            #expect(
+                refused.status == .badRequest && Self.json(refused)?["error"]?["code"] == 131030
+                    && Self.json(refused)?["error"]?["fbtrace_id"] == "AbC")
             let read = try await client.post(
-                "/v24.0/1001/messages", #"{"messaging_product":"whatsapp","status":"read","message_id":"wamid.IN","typing_indicator":{"type":"text"}}"#,
+                "/v24.0/1001/messages",
+                #"{"messaging_product":"whatsapp","status":"read","message_id":"wamid.IN","typing_indicator":{"type":"text"}}"#,
                 contentType: "application/json", headers: Self.headers())
             #expect(read.status == .ok && Self.json(read) == ["success": true])
         }
@@ -136,7 +143,8 @@ struct CloudSurfaceTests {
             #expect(first.status == .ok && again.status == .ok && again.text == first.text)
             #expect(again.headers[IdempotencyKeyHeader.replayed] == "true")
             let other = try await client.post(
-                "/1001/messages", Self.text.replacingOccurrences(of: "hello", with: "bye"), contentType: "application/json", headers: Self.headers(key))
+                "/1001/messages", Self.text.replacingOccurrences(of: "hello", with: "bye"), contentType: "application/json",
+                headers: Self.headers(key))
             #expect(other.status == .conflict && Self.json(other)?["error"]?["code"] == 100)
             #expect(Self.json(other)?["error"]?["message"]?.text?.contains("Idempotency-Key") == true)
         }
@@ -148,10 +156,15 @@ struct CloudSurfaceTests {
         let world = try await TestWorld.make(.memory)
         var graph = FakeGraphAPI()
         graph.onUploadMedia = { upload in upload.mimeType == "image/png" ? .success(CloudMediaID(id: "4490")) : .failure(.unreachable(reason: "x")) }
-        graph.onMediaInfo = { id in .success(CloudMediaInfo(url: "https://lookaside.fbsbx.com/x?mid=\(id)", mimeType: "image/png", sha256: "ab", fileSize: 3, id: id)) }
+        graph.onMediaInfo = { id in
+            .success(CloudMediaInfo(url: "https://lookaside.fbsbx.com/x?mid=\(id)", mimeType: "image/png", sha256: "ab", fileSize: 3, id: id))
+        }
         graph.onDeleteMedia = { _ in .success(CloudSuccess(success: true)) }
         graph.onMessageTemplates = {
-            .success([["name": "hello_world", "status": "APPROVED", "language": "en_US"], ["name": "order_update", "status": "PAUSED", "language": "en_US"]])
+            .success([
+                ["name": "hello_world", "status": "APPROVED", "language": "en_US"],
+                ["name": "order_update", "status": "PAUSED", "language": "en_US"],
+            ])
         }
         let log = graph.log
         try await world.bridge(graph: graph).test(.router) { client in

@@ -26,7 +26,8 @@ struct CloudMessageSchemaTests {
         let typing = try Self.json(#"{"messaging_product":"whatsapp","status":"read","message_id":"wamid.A","typing_indicator":{"type":"text"}}"#)
         #expect(CloudMessageSchema.problems(in: read).isEmpty && CloudMessageSchema.problems(in: typing).isEmpty)
         #expect(CloudSurfaceTranslation.sent(read) == nil)
-        let wrong = try Self.json(#"{"messaging_product":"whatsapp","status":"delivered","message_id":"wamid.A","typing_indicator":{"type":"audio"}}"#)
+        let wrong = try Self.json(
+            #"{"messaging_product":"whatsapp","status":"delivered","message_id":"wamid.A","typing_indicator":{"type":"audio"}}"#)
         #expect(CloudMessageSchema.problems(in: wrong).map(\.field) == ["status", "typing_indicator.type"])
     }
 
@@ -39,8 +40,10 @@ struct CloudMessageSchemaTests {
             (#"{"type":"location","location":{"latitude":1.5,"longitude":"2","name":"Here"}}"#, "location", "1.5;2", "Here", nil),
             (#"{"type":"reaction","reaction":{"message_id":"wamid.R","emoji":"👍"}}"#, "reaction", "👍", nil, "wamid.R"),
             (#"{"type":"template","template":{"name":"hello_world","language":{"code":"en_US"}}}"#, "template", "hello_world", nil, nil),
-            (#"{"type":"interactive","interactive":{"type":"cta_url","body":{"text":"Go"},"action":{"name":"cta_url","parameters":{"display_text":"Open","url":"https://e.com"}}}}"#,
-             "interactive", "Go", nil, nil),
+            (
+                #"{"type":"interactive","interactive":{"type":"cta_url","body":{"text":"Go"},"action":{"name":"cta_url","parameters":{"display_text":"Open","url":"https://e.com"}}}}"#,
+                "interactive", "Go", nil, nil
+            ),
         ] as [(String, String, String, String?, String?)])
     func history(content: String, type: String, body: String, caption: String?, quoted: String?) throws {
         guard case .object(var members) = try Self.json(content) else { return }
@@ -55,7 +58,8 @@ struct CloudMessageSchemaTests {
         let contact = try #require(
             CloudSurfaceTranslation.sent(
                 try Self.json(
-                    #"{"messaging_product":"whatsapp","recipient":"US.1349","type":"contacts","contacts":[{"name":{"formatted_name":"Asha Rao"}}]}"#)))
+                    #"{"messaging_product":"whatsapp","recipient":"US.1349","type":"contacts","contacts":[{"name":{"formatted_name":"Asha Rao"}}]}"#))
+        )
         #expect(contact.recipient.chatId == "US.1349@lid" && contact.historyType == "vcard" && contact.historyBody.contains("FN:Asha Rao"))
         let group = try #require(
             CloudSurfaceTranslation.sent(

@@ -30,7 +30,8 @@ struct CloudSurfaceFixture: Sendable, CustomTestStringConvertible {
             if root["error"] != nil, root["status"] != .number("400") {
                 throw FixtureError(file: url.lastPathComponent, reason: "a refusal is a 400: \"status\": 400")
             }
-            return CloudSurfaceFixture(name: url.deletingPathExtension().lastPathComponent, request: request, cloud: root["cloud"], error: root["error"])
+            return CloudSurfaceFixture(
+                name: url.deletingPathExtension().lastPathComponent, request: request, cloud: root["cloud"], error: root["error"])
         }
     }
 }
