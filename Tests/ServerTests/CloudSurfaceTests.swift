@@ -85,6 +85,29 @@ struct CloudSurfaceTests {
         #expect(graph.log.all.isEmpty)
     }
 
+    @Test("wrong Bearer tokens count toward the wrong-token cool-down, whose 429 is Meta's envelope (code 4) with Retry-After")
+    func wrongTokenCoolDown() async throws {
+        let world = try await TestWorld.make(.memory)
+        let graph = FakeGraphAPI()
+        let app = try await buildApplication(
+            world.configuration(graphURL: "http://graph.invalid"),
+            dependencies: BridgeDependencies(
+                store: world.database, graph: graph, egressAddress: .unexpected, wrongTokenThrottle: WrongTokenThrottle(failuresPerMinute: 3)))
+        try await app.test(.router) { client in
+            for index in 1...3 {
+                let wrong = try await client.post(
+                    "/1001/messages", Self.text, contentType: "application/json", headers: Self.headers(bearer: "wrong-\(index)"))
+                #expect(wrong.status == .unauthorized && Self.json(wrong)?["error"]?["code"] == 190)
+            }
+            let cooled = try await client.post("/1001/messages", Self.text, contentType: "application/json", headers: Self.headers())
+            #expect(cooled.status == .tooManyRequests && Self.json(cooled)?["error"]?["code"] == 4)
+            #expect(Int(cooled.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            let oneMsg = try await client.execute(uri: "/alpha/settings?token=\(TestWorld.alphaToken)", method: .get)
+            #expect(oneMsg.status == .tooManyRequests, "one cool-down per address for both surfaces")
+        }
+        #expect(graph.log.all.isEmpty)
+    }
+
     @Test("a body that breaks Meta's schema: 400 in Meta's envelope naming field and rule; nothing sent, nothing recorded")
     func validation() async throws {
         let world = try await TestWorld.make(.memory)
