@@ -2,6 +2,7 @@ import Cloud
 import Crypto
 import Foundation
 import Hummingbird
+import JSONValue
 import Logging
 import Store
 import Translation
@@ -37,6 +38,10 @@ struct CloudSurfaceController: Sendable {
         let key = try IdempotencyKeyHeader.read(request.headers)
         let reader = RequestBodyReader(operation: "POST /{phone-number-id}/messages", config: config)
         let bytes = try await reader.collect(request)
+        // Refused before a recursive decoder walks it, as on the 1MSG routes.
+        guard !JSONNesting.exceeds(JSONNesting.maxDepth, in: bytes.readableBytesView) else {
+            throw CloudSurfaceError.unreadable("the JSON body nests arrays and objects deeper than \(JSONNesting.maxDepth) levels")
+        }
         guard let body = try? JSONDecoder().decode(CloudJSON.self, from: bytes) else {
             throw CloudSurfaceError.unreadable("the body must be a JSON object (Content-Type: application/json)")
         }

@@ -123,6 +123,9 @@ struct CloudSurfaceTests {
             #expect(error?["error_data"]?["details"] == "text.body is required" && error?["error_data"]?["messaging_product"] == "whatsapp")
             let notJSON = try await client.post("/1001/messages", "to=1", contentType: "application/x-www-form-urlencoded", headers: Self.headers())
             #expect(notJSON.status == .badRequest && Self.json(notJSON)?["error"]?["code"] == 100)
+            let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+            let nested = try await client.post("/1001/messages", deep, contentType: "application/json", headers: Self.headers())
+            #expect(nested.status == .badRequest && Self.json(nested)?["error"]?["message"]?.text?.contains("deeper than 64 levels") == true)
         }
         #expect(graph.log.all.isEmpty)
         #expect(try await world.store().messages(channelID: "alpha").isEmpty)
