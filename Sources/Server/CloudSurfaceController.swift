@@ -63,7 +63,7 @@ struct CloudSurfaceController: Sendable {
             if age < limit.secondsValue {
                 throw BridgeError.idempotentRequestUnderWay(retryAfterSeconds: Int((limit.secondsValue - age).rounded(.up)))
             }
-            let unknown = CloudSurfaceError(.interrupted(reason: "the bridge stopped during the call"))
+            let unknown = CloudSurfaceError.unknownOutcome(since: since)
             let answer = SendAnswer(body: unknown.body, status: unknown.status)
             await ledger.keep(answer, for: key, channelID: channel.id, logger: context.logger)
             return answer

@@ -28,6 +28,18 @@ struct CloudSurfaceError: Error, HTTPResponseError {
         CloudSurfaceError(status: .badRequest, error: .unreadableBody(reason, traceID: traceID()))
     }
 
+    /// 504: a retry whose first request with the same `Idempotency-Key` began but never recorded Meta's answer (the
+    /// bridge stopped during the call): the message may or may not have been sent, so it is not sent again.
+    static func unknownOutcome(since: Date) -> CloudSurfaceError {
+        CloudSurfaceError(
+            status: .gatewayTimeout,
+            error: .bridgeRefusal(
+                code: 131000,
+                message:
+                    "Something went wrong: a request with this Idempotency-Key began at \(ISO8601DateFormatter().string(from: since)) and Meta's answer was never recorded (the bridge stopped during the call); the message may or may not have been sent. Check the history or the statuses before sending it again with a new key",
+                transient: false, traceID: traceID()))
+    }
+
     /// A failed Graph call as the client sees it: Meta's refusal as Meta gave it; otherwise Meta's generic codes
     /// (2, service unavailable; 131000, something went wrong) with what is known about the outcome.
     init(_ failure: CloudCallFailure) {

@@ -177,6 +177,29 @@ struct CloudSurfaceTests {
         #expect(log.operations == ["sendCloudMessage"])
     }
 
+    @Test("a key claimed by a request that never finished: 409 with Retry-After while it may be under way, then 'outcome unknown'")
+    func interruptedRequest() async throws {
+        let world = try await TestWorld.make(.memory)
+        let store = world.store()
+        let fingerprint = CloudSurfaceController.fingerprint(try JSONDecoder().decode(CloudJSON.self, from: Data(Self.text.utf8)))
+        #expect(
+            try await store.claimIdempotencyKey(channelID: "alpha", key: "crashed", fingerprint: fingerprint, now: Date().addingTimeInterval(-3600))
+                == .claimed)
+        try await world.bridge(graph: FakeGraphAPI()).test(.router) { client in
+            #expect(try await store.claimIdempotencyKey(channelID: "alpha", key: "recent", fingerprint: fingerprint, now: Date()) == .claimed)
+            let underWay = try await client.post(
+                "/1001/messages", Self.text, contentType: "application/json", headers: Self.headers([IdempotencyKeyHeader.name: "recent"]))
+            #expect(underWay.status == .conflict && Self.json(underWay)?["error"]?["is_transient"] == true)
+            #expect(Int(underWay.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            let crashed = try await client.post(
+                "/1001/messages", Self.text, contentType: "application/json", headers: Self.headers([IdempotencyKeyHeader.name: "crashed"]))
+            #expect(crashed.status == .gatewayTimeout && Self.json(crashed)?["error"]?["message"]?.text?.contains("never recorded") == true)
+            let again = try await client.post(
+                "/1001/messages", Self.text, contentType: "application/json", headers: Self.headers([IdempotencyKeyHeader.name: "crashed"]))
+            #expect(again.text == crashed.text && again.headers[IdempotencyKeyHeader.replayed] == "true", "kept: never sent blindly")
+        }
+    }
+
     @Test("media: upload passed on, lookup with a bridge link in place of Meta's URL, delete; templates as {data}")
     func mediaAndTemplates() async throws {
         let world = try await TestWorld.make(.memory)
