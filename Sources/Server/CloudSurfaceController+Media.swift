@@ -30,7 +30,7 @@ extension CloudSurfaceController {
         }
         let outcome = await graph.uploadMedia(MediaUpload(file: file, mimeType: mimeType, kind: Self.kind(of: mimeType)), channel: context.channel)
         metrics.recordUpstream(operation: "cloud.media.upload", outcome: SendController.outcomeLabel(outcome))
-        return try BridgeJSON.response(outcome.get(orThrow: CloudSurfaceError.init))
+        return try CloudSurfaceJSON.response(outcome.get(orThrow: CloudSurfaceError.init))
     }
 
     /// `GET /{media-id}`: Meta's facts about the file, with a signed bridge link as `url` (Meta's URL needs Meta's
@@ -41,7 +41,7 @@ extension CloudSurfaceController {
         metrics.recordUpstream(operation: "cloud.media.info", outcome: SendController.outcomeLabel(outcome))
         var info = try outcome.get(orThrow: CloudSurfaceError.init)
         info.url = links.url(channelID: context.channel.id, mediaID: id)
-        return try BridgeJSON.response(info)
+        return try CloudSurfaceJSON.response(info)
     }
 
     /// `DELETE /{media-id}`: Meta's `{"success": true}`.
@@ -49,7 +49,7 @@ extension CloudSurfaceController {
         let id = try mediaID(request)
         let outcome = await graph.deleteMedia(id: id, channel: context.channel)
         metrics.recordUpstream(operation: "cloud.media.delete", outcome: SendController.outcomeLabel(outcome))
-        return try BridgeJSON.response(outcome.get(orThrow: CloudSurfaceError.init))
+        return try CloudSurfaceJSON.response(outcome.get(orThrow: CloudSurfaceError.init))
     }
 
     /// `GET /{waba-id}/message_templates`: every template as `{"data": […]}`, with Meta's `fields` and its `name`
@@ -69,7 +69,7 @@ extension CloudSurfaceController {
                 return key == "name" ? value.localizedCaseInsensitiveContains(wanted) : value.caseInsensitiveCompare(wanted) == .orderedSame
             }
         }
-        return try BridgeJSON.response(["data": CloudJSON.array(kept)])
+        return try CloudSurfaceJSON.response(["data": CloudJSON.array(kept)])
     }
 
     /// The media id of a `GET`/`DELETE /[vNN.N/]{media-id}` path (``CloudAuthMiddleware`` checked its shape).

@@ -83,7 +83,7 @@ struct CloudSurfaceController: Sendable {
             if case .array(let sent)? = answer["messages"], let id = sent.first?["id"]?.text, let message = CloudSurfaceTranslation.sent(body) {
                 await recorder.record(message, id: id, channel: context.channel, logger: context.logger)
             }
-            return SendAnswer(body: Array((try? BridgeJSON.encoder.encode(answer)) ?? Data()), status: .ok)
+            return SendAnswer(body: Array((try? CloudSurfaceJSON.encoder.encode(answer)) ?? Data()), status: .ok)
         case .failure(let failure):
             let error = CloudSurfaceError(failure)
             return SendAnswer(

@@ -100,7 +100,7 @@ struct CloudSurfaceError: Error, HTTPResponseError {
     /// Meta's envelope as JSON bytes.
     var body: [UInt8] {
         // A struct of strings, numbers and bools always encodes.
-        Array((try? BridgeJSON.encoder.encode(CloudErrorEnvelope(error: error))) ?? Data())
+        Array((try? CloudSurfaceJSON.encoder.encode(CloudErrorEnvelope(error: error))) ?? Data())
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -119,5 +119,22 @@ struct CloudSurfaceError: Error, HTTPResponseError {
     static func traceID() -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         return "A" + String((0..<22).map { _ in alphabet[Int.random(in: 0..<alphabet.count)] })
+    }
+}
+
+/// The JSON of the Cloud surface's answers: keys sorted, so an answer (and its replay for an idempotency key) reads the
+/// same each time, and `/` not escaped.
+enum CloudSurfaceJSON {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// `value` as an `application/json` answer.
+    static func response(_ value: some Encodable) throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 }
