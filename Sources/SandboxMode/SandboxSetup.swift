@@ -48,6 +48,8 @@ struct SandboxSetup: Sendable {
           token:      \(token)   (new on every sandbox start)
           send a message:
             curl -X POST '\(baseURL)/\(Self.channelID)/sendMessage?token=\(token)' -d 'phone=12020721369&body=hi'
+          or in the Cloud API's own format (Meta's paths, the same token as Bearer; business account \(Self.wabaID)):
+            curl -X POST '\(baseURL)/v23.0/\(Self.phoneNumberID)/messages' -H 'Authorization: Bearer \(token)' -H 'Content-Type: application/json' -d '{"messaging_product":"whatsapp","to":"12020721369","type":"text","text":{"body":"hi"}}'
           receive 1MSG webhooks (messages and acks) at your URL:
             curl -X POST '\(baseURL)/\(Self.channelID)/webhook?token=\(token)' -d 'webhookUrl=http://127.0.0.1:9000/hook'
           simulate a customer writing to you:

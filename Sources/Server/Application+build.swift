@@ -193,6 +193,17 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
     CallingController(graph: parts.graph, metrics: metrics).register(on: oneMsg)
     FlowsController(graph: parts.graph, metrics: metrics).register(on: oneMsg)
     MediaController(channels: parts.channels, graph: parts.graph, links: parts.mediaLinks).register(on: router)
+
+    // The Cloud API's own format on the same channels: the channel token as Bearer, answers in Meta's envelope.
+    let cloud = router.group()
+        .add(middleware: CloudErrorMiddleware())
+        .add(middleware: WrongTokenThrottleMiddleware(throttle: parts.throttle, clientAddress: ClientAddress(trustedProxies: config.trustedProxies)))
+        .add(middleware: CloudAuthMiddleware(channels: parts.channels))
+        .group(context: CloudRequestContext.self)
+    CloudSurfaceController(
+        graph: parts.graph, store: store, metrics: metrics, recorder: SentMessageRecorder(store: store, signal: parts.signal),
+        links: parts.mediaLinks, config: config
+    ).register(on: cloud)
     return router
 }
 

@@ -51,6 +51,12 @@ struct CloudClient: GraphAPI {
         return await call(.POST, path: "\(channel.phoneNumberID)/\(edge)", body: .json(body), channel: channel)
     }
 
+    /// `POST /{version}/{phone-number-id}/messages` with a Cloud surface client's body, keys sorted; Meta's answer as JSON.
+    func sendCloudMessage(_ body: CloudJSON, channel: ChannelRecord) async -> Result<CloudJSON, CloudCallFailure> {
+        guard let data = try? Self.messageEncoder.encode(body) else { return .failure(.unexpectedResponse(httpStatus: 0)) }
+        return await call(.POST, path: "\(channel.phoneNumberID)/messages", body: .json(data), channel: channel)
+    }
+
     /// `POST /{version}/{phone-number-id}/messages` with a read receipt (and typing indicator).
     func markRead(_ receipt: CloudReadReceipt, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure> {
         guard let body = try? JSONEncoder().encode(receipt) else { return .failure(.unexpectedResponse(httpStatus: 0)) }

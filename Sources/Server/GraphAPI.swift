@@ -15,6 +15,9 @@ public protocol GraphAPI: GroupsGraphAPI, FlowsGraphAPI {
     func sendMarketingMessage(
         _ message: CloudMessage, channel: ChannelRecord
     ) async -> Result<CloudSendResponse, CloudCallFailure>
+    /// `POST /{phone-number-id}/messages` with a body as a Cloud API client wrote it (the Cloud surface): sent as it
+    /// is, answered with Meta's JSON as it is.
+    func sendCloudMessage(_ body: CloudJSON, channel: ChannelRecord) async -> Result<CloudJSON, CloudCallFailure>
     /// `POST /{phone-number-id}/messages` with a read receipt (and typing indicator).
     func markRead(_ receipt: CloudReadReceipt, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure>
 

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import OneMsg
 import Store
 import Translation
@@ -41,5 +42,32 @@ enum SendFingerprint {
             if case .bytes(let bytes) = upload.file.contents { hash.update(data: Data(SHA256.hash(data: bytes))) }
         }
         return Hex.lowercase(hash.finalize())
+    }
+}
+
+/// The store side of `Idempotency-Key`, shared by the 1MSG sends and the Cloud surface: claims a key for a request and
+/// keeps the answer for its retries.
+struct IdempotencyLedger: Sendable {
+    let store: any BridgeStore
+
+    func claim(_ key: String, fingerprint: String, channelID: String) async throws -> IdempotencyClaim {
+        try await BridgeError.storing {
+            try await store.claimIdempotencyKey(channelID: channelID, key: key, fingerprint: fingerprint, now: Date())
+        }
+    }
+
+    /// Stores the answer for the key's retries, or frees the key when nothing was sent (so a retry may send).
+    func keep(_ answer: SendAnswer, for key: String, channelID: String, logger: Logger) async {
+        do {
+            if answer.sentNothing {
+                try await store.releaseIdempotencyKey(channelID: channelID, key: key)
+            } else {
+                try await store.recordIdempotentReply(
+                    channelID: channelID, key: key, reply: IdempotentReply(status: Int(answer.status.code), body: answer.body))
+            }
+        } catch {
+            // A retry with this key then finds it pending and says the outcome is unknown: honest, if less helpful.
+            logger.error("could not keep the reply of a send with an idempotency key", metadata: ["error": "\(error)"])
+        }
     }
 }

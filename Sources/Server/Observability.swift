@@ -103,7 +103,8 @@ struct BridgeMetrics: Sendable {
 }
 
 /// Logs one line per request with the route template, never the URI (the token is in the query),
-/// and records the request metrics. Errors thrown by handlers are rendered here as 1MSG error JSON.
+/// and records the request metrics. Errors thrown by handlers are rendered here: as 1MSG error JSON, or in Meta's
+/// envelope on the Cloud surface.
 struct ObservabilityMiddleware: RouterMiddleware {
     typealias Context = BridgeRequestContext
 
@@ -130,6 +131,8 @@ struct ObservabilityMiddleware: RouterMiddleware {
     static func render(_ error: any Error, request: Request, context: Context) -> Response {
         switch error {
         case let error as BridgeError:
+            return error.rendered
+        case let error as CloudSurfaceError:
             return error.rendered
         case let error as HTTPError:
             let message =

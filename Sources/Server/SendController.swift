@@ -38,7 +38,8 @@ struct SendController: Sendable {
             context.logger.info("request adjusted for the Cloud API", metadata: ["operation": "\(operation.rawValue)", "note": "\(note)"])
         }
         guard let key = idempotencyKey else { return await deliver(translated, operation: operation, context: context) }
-        switch try await claim(key, fingerprint: SendFingerprint.of(operation, translated), channelID: channel.id) {
+        let ledger = IdempotencyLedger(store: store)
+        switch try await ledger.claim(key, fingerprint: SendFingerprint.of(operation, translated), channelID: channel.id) {
         case .claimed:
             break
         case .answered(let reply):
@@ -51,38 +52,17 @@ struct SendController: Sendable {
                 throw BridgeError.idempotentRequestUnderWay(retryAfterSeconds: Int((inFlightLimit.secondsValue - age).rounded(.up)))
             }
             let answer = SendAnswer(SendAnswer.unknownAfterInterruption(since: since))
-            await keep(answer, for: key, channelID: channel.id, logger: context.logger)
+            await ledger.keep(answer, for: key, channelID: channel.id, logger: context.logger)
             return answer
         }
         let answer = await deliver(translated, operation: operation, context: context)
-        await keep(answer, for: key, channelID: channel.id, logger: context.logger)
+        await ledger.keep(answer, for: key, channelID: channel.id, logger: context.logger)
         return answer
     }
 
     /// How long a send with an idempotency key may take at most (an upload and a send, each retried while Meta is
     /// unreachable, plus the rate-limit window): a retry with the same key within it finds the first still under way.
     var inFlightLimit: Duration { retry.reachWindow * 2 + retry.window + .seconds(5) }
-
-    private func claim(_ key: String, fingerprint: String, channelID: String) async throws -> IdempotencyClaim {
-        try await BridgeError.storing {
-            try await store.claimIdempotencyKey(channelID: channelID, key: key, fingerprint: fingerprint, now: Date())
-        }
-    }
-
-    /// Stores the answer for the key's retries, or frees the key when nothing was sent (so a retry may send).
-    private func keep(_ answer: SendAnswer, for key: String, channelID: String, logger: Logger) async {
-        do {
-            if answer.sentNothing {
-                try await store.releaseIdempotencyKey(channelID: channelID, key: key)
-            } else {
-                try await store.recordIdempotentReply(
-                    channelID: channelID, key: key, reply: IdempotentReply(status: Int(answer.status.code), body: answer.body))
-            }
-        } catch {
-            // A retry with this key then finds it pending and says the outcome is unknown: honest, if less helpful.
-            logger.error("could not keep the reply of a send with an idempotency key", metadata: ["error": "\(error)"])
-        }
-    }
 
     /// Uploads the file if there is one, sends (with ``retry``), records a sent message and its echo, and answers.
     private func deliver(
@@ -106,7 +86,7 @@ struct SendController: Sendable {
         let reply = ReplyTranslation.sendReply(outcome, recipient: translated.recipient)
         metrics.recordUpstream(operation: operation.rawValue, outcome: Self.outcomeLabel(outcome))
         if reply.sent, let id = reply.id {
-            await record(translated, id: id, channel: channel, logger: context.logger)
+            await SentMessageRecorder(store: store, signal: signal).record(translated, id: id, channel: channel, logger: context.logger)
         }
         guard case .failure(let failure) = outcome else { return SendAnswer(reply) }
         let kind = SendFailureKind(failure)
@@ -139,25 +119,6 @@ struct SendController: Sendable {
                 return outcome  // the client went away or the bridge stops: answer with what Meta said
             }
             attempt += 1
-        }
-    }
-
-    /// Keeps the sent message in the history and queues its echo (`fromMe` true, `self` 1). The message
-    /// was sent, so the client gets its wamid even if this write fails: log, don't fail.
-    private func record(_ sent: SendOperation.Translated, id: String, channel: ChannelRecord, logger: Logger) async {
-        let now = Date()
-        do {
-            let item = ClientEvents.echo(of: sent, id: id, channel: channel, time: now)
-            let encoded = Array(try ClientEvents.encoder.encode(item))
-            let echo = try ClientEvents.queued(item, encoded: encoded, channel: channel)
-            try await store.recordMessage(
-                StoredMessage(
-                    channelID: channel.id, id: id, chatID: sent.recipient.chatId, fromMe: true, type: sent.historyType,
-                    body: sent.historyBody, quotedMsgID: sent.quotedMsgId, time: now, event: encoded),
-                events: echo.map { [$0] } ?? [])
-            if echo != nil { signal.notify() }
-        } catch {
-            logger.error("could not record sent message", metadata: ["error": "\(error)"])
         }
     }
 

@@ -36,6 +36,7 @@ struct FakeGraphAPI: GraphAPI {
     var onSendMessage: @Sendable (CloudMessage) -> Result<CloudSendResponse, CloudCallFailure> = unexpected("sendMessage")
     var onSendMarketingMessage: @Sendable (CloudMessage) -> Result<CloudSendResponse, CloudCallFailure> = unexpected(
         "sendMarketingMessage")
+    var onSendCloudMessage: @Sendable (CloudJSON) -> Result<CloudJSON, CloudCallFailure> = unexpected("sendCloudMessage")
     var onMarkRead: @Sendable (CloudReadReceipt) -> Result<CloudSuccess, CloudCallFailure> = unexpected("markRead")
     var onUploadMedia: @Sendable (MediaUpload) -> Result<CloudMediaID, CloudCallFailure> = unexpected("uploadMedia")
     var onMediaInfo: @Sendable (String) -> Result<CloudMediaInfo, CloudCallFailure> = unexpected("mediaInfo")
@@ -78,6 +79,11 @@ struct FakeGraphAPI: GraphAPI {
     func sendMarketingMessage(_ message: CloudMessage, channel: ChannelRecord) async -> Result<CloudSendResponse, CloudCallFailure> {
         record("sendMarketingMessage", channel, json: Self.json(message))
         return onSendMarketingMessage(message)
+    }
+
+    func sendCloudMessage(_ body: CloudJSON, channel: ChannelRecord) async -> Result<CloudJSON, CloudCallFailure> {
+        record("sendCloudMessage", channel, json: body)
+        return onSendCloudMessage(body)
     }
 
     func markRead(_ receipt: CloudReadReceipt, channel: ChannelRecord) async -> Result<CloudSuccess, CloudCallFailure> {

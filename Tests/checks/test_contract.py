@@ -2,7 +2,8 @@
 (installed from PyPI into a cached venv under .build/contract-venv) against a sandbox bridge: every operation of the
 spec, with generated valid and invalid requests, checking that nothing answers 5xx, every response (status, content
 type, body) conforms to the spec, and invalid input is refused with a 4xx. The media operations get real media ids
-(uploaded first), and the Flows operations real Flows (created first), so they are tested past their 404s.
+(uploaded first), the Flows operations real Flows (created first), and the Cloud API surface the channel's own ids
+and Bearer token, so they are tested past their 404s and 403s.
 
 By default every phase runs once, up to 25 cases per operation, from a pinned seed and without Hypothesis's example
 database, so a run is repeatable: about 11,000 cases in 70 to 150 s here (depending on the load), bounded at 8
@@ -68,6 +69,29 @@ def flow_operations(wire: Wire) -> str:
                    for operation, role in targets.items())
 
 
+# The sandbox banner's Cloud API line: the business account, the version and the phone number id.
+CLOUD_BANNER = re.compile(r"business account ([0-9]+)\):\s*curl -X POST '[^']*/v[0-9.]+/([0-9]+)/messages'")
+
+
+def cloud_operations(bridge, wire: Wire) -> str:
+    """[[operations]] tables that give the Cloud API surface's operations the channel's own phone number id, business
+    account and real media ids (the Bearer token is in [auth.openapi.bearer]), so schemathesis reaches the bridge's
+    schema checks and Meta's (the simulator's) answers instead of only 403s."""
+    found = CLOUD_BANNER.search(bridge.out_path.read_text())
+    assert found, "the sandbox banner shows no Cloud API line with the business account"
+    waba, phone_number_id = found.groups()
+    kept, deleted = (answer(wire, "POST", "/uploadMedia", body={"body": PIXEL_PNG})["mediaId"] for _ in range(2))
+    targets = {"cloudSendMessage": ("path.channelId", phone_number_id)}
+    for suffix in ("", "Versioned"):
+        targets["cloudSendMessageVersioned"] = ("path.phoneNumberId", phone_number_id)
+        targets[f"cloudUploadMedia{suffix}"] = ("path.phoneNumberId", phone_number_id)
+        targets[f"cloudMediaInfo{suffix}"] = ("path.mediaId", kept)
+        targets[f"cloudDeleteMedia{suffix}"] = ("path.mediaId", deleted)
+        targets[f"cloudTemplates{suffix}"] = ("path.wabaId", waba)
+    return "".join(f'[[operations]]\ninclude-operation-id = "{operation}"\nparameters = {{ "{name}" = "{value}" }}\n'
+                   for operation, (name, value) in targets.items())
+
+
 @pytest.fixture(scope="module")
 def sandbox_bridge(bridge_binary, tmp_path_factory):  # noqa: F811 - this module's own bridge, without the cool-down
     """A sandbox bridge with the wrong-token cool-down off (BRIDGE_WRONG_TOKEN_LIMIT=0): schemathesis fills the body's
@@ -92,8 +116,9 @@ def test_bridge_conforms_to_its_openapi_document(sandbox_bridge, tmp_path, pytes
         "workers = 1\n"
         "[generation]\nmax-examples = 25\n"
         f'[parameters]\n"path.channelId" = "{sandbox_bridge.channel}"\n'
-        f'[auth.openapi.token]\napi_key = "{sandbox_bridge.token}"\n' + media_operations(sandbox_bridge.wire())
-        + flow_operations(sandbox_bridge.wire()))
+        f'[auth.openapi.token]\napi_key = "{sandbox_bridge.token}"\n'
+        f'[auth.openapi.bearer]\nbearer = "{sandbox_bridge.token}"\n' + media_operations(sandbox_bridge.wire())
+        + flow_operations(sandbox_bridge.wire()) + cloud_operations(sandbox_bridge, sandbox_bridge.wire()))
     command = [
         str(VENV / "bin" / "st"), "--config-file", str(config), "run", str(SPEC), "--checks", ",".join(CHECKS),
         *(["--max-time", str(explore)] if explore else []), "--no-color",
