@@ -48,29 +48,14 @@ struct CloudSurfaceController: Sendable {
         let problems = CloudMessageSchema.problems(in: body)
         guard problems.isEmpty else { throw CloudSurfaceError.invalid(problems) }
         guard let key else { return await deliver(body, context: context) }
-        let channel = context.channel
-        let ledger = IdempotencyLedger(store: store)
-        switch try await ledger.claim(key, fingerprint: Self.fingerprint(body), channelID: channel.id) {
-        case .claimed:
-            break
-        case .answered(let reply):
-            return SendAnswer(replaying: reply)
-        case .conflict:
-            throw BridgeError.idempotencyConflict
-        case .pending(let since):
-            let limit = config.upstreamTimeout * 2 + .seconds(5)
-            let age = Date().timeIntervalSince(since)
-            if age < limit.secondsValue {
-                throw BridgeError.idempotentRequestUnderWay(retryAfterSeconds: Int((limit.secondsValue - age).rounded(.up)))
-            }
-            let unknown = CloudSurfaceError.unknownOutcome(since: since)
-            let answer = SendAnswer(body: unknown.body, status: unknown.status)
-            await ledger.keep(answer, for: key, channelID: channel.id, logger: context.logger)
-            return answer
-        }
-        let answer = await deliver(body, context: context)
-        await ledger.keep(answer, for: key, channelID: channel.id, logger: context.logger)
-        return answer
+        return try await IdempotencyLedger(store: store).answer(
+            key: key, fingerprint: Self.fingerprint(body), channelID: context.channel.id,
+            inFlightLimit: config.upstreamTimeout * 2 + .seconds(5), logger: context.logger,
+            interrupted: { since in
+                let unknown = CloudSurfaceError.unknownOutcome(since: since)
+                return SendAnswer(body: unknown.body, status: unknown.status)
+            },
+            deliver: { await deliver(body, context: context) })
     }
 
     /// One call to Meta; an accepted message is recorded and echoed under the wamid Meta gave.

@@ -50,14 +50,42 @@ enum SendFingerprint {
 struct IdempotencyLedger: Sendable {
     let store: any BridgeStore
 
-    func claim(_ key: String, fingerprint: String, channelID: String) async throws -> IdempotencyClaim {
+    /// The answer to a send with an idempotency key: the kept answer of an earlier request with the key; a refusal when
+    /// the key came with another request, or while that one may still be under way (for `inFlightLimit`); else
+    /// `deliver`'s answer, kept for the retries. A key whose request stopped unanswered gets `interrupted`, kept too.
+    func answer(
+        key: String, fingerprint: String, channelID: String, inFlightLimit: Duration, logger: Logger,
+        interrupted: (_ since: Date) -> SendAnswer, deliver: () async -> SendAnswer
+    ) async throws -> SendAnswer {
+        switch try await claim(key, fingerprint: fingerprint, channelID: channelID) {
+        case .claimed:
+            break
+        case .answered(let reply):
+            return SendAnswer(replaying: reply)
+        case .conflict:
+            throw BridgeError.idempotencyConflict
+        case .pending(let since):
+            let age = Date().timeIntervalSince(since)
+            if age < inFlightLimit.secondsValue {
+                throw BridgeError.idempotentRequestUnderWay(retryAfterSeconds: Int((inFlightLimit.secondsValue - age).rounded(.up)))
+            }
+            let answer = interrupted(since)
+            await keep(answer, for: key, channelID: channelID, logger: logger)
+            return answer
+        }
+        let answer = await deliver()
+        await keep(answer, for: key, channelID: channelID, logger: logger)
+        return answer
+    }
+
+    private func claim(_ key: String, fingerprint: String, channelID: String) async throws -> IdempotencyClaim {
         try await BridgeError.storing {
             try await store.claimIdempotencyKey(channelID: channelID, key: key, fingerprint: fingerprint, now: Date())
         }
     }
 
     /// Stores the answer for the key's retries, or frees the key when nothing was sent (so a retry may send).
-    func keep(_ answer: SendAnswer, for key: String, channelID: String, logger: Logger) async {
+    private func keep(_ answer: SendAnswer, for key: String, channelID: String, logger: Logger) async {
         do {
             if answer.sentNothing {
                 try await store.releaseIdempotencyKey(channelID: channelID, key: key)

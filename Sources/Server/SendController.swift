@@ -38,26 +38,10 @@ struct SendController: Sendable {
             context.logger.info("request adjusted for the Cloud API", metadata: ["operation": "\(operation.rawValue)", "note": "\(note)"])
         }
         guard let key = idempotencyKey else { return await deliver(translated, operation: operation, context: context) }
-        let ledger = IdempotencyLedger(store: store)
-        switch try await ledger.claim(key, fingerprint: SendFingerprint.of(operation, translated), channelID: channel.id) {
-        case .claimed:
-            break
-        case .answered(let reply):
-            return SendAnswer(replaying: reply)
-        case .conflict:
-            throw BridgeError.idempotencyConflict
-        case .pending(let since):
-            let age = Date().timeIntervalSince(since)
-            if age < inFlightLimit.secondsValue {
-                throw BridgeError.idempotentRequestUnderWay(retryAfterSeconds: Int((inFlightLimit.secondsValue - age).rounded(.up)))
-            }
-            let answer = SendAnswer(SendAnswer.unknownAfterInterruption(since: since))
-            await ledger.keep(answer, for: key, channelID: channel.id, logger: context.logger)
-            return answer
-        }
-        let answer = await deliver(translated, operation: operation, context: context)
-        await ledger.keep(answer, for: key, channelID: channel.id, logger: context.logger)
-        return answer
+        return try await IdempotencyLedger(store: store).answer(
+            key: key, fingerprint: SendFingerprint.of(operation, translated), channelID: channel.id, inFlightLimit: inFlightLimit,
+            logger: context.logger, interrupted: { SendAnswer(SendAnswer.unknownAfterInterruption(since: $0)) },
+            deliver: { await deliver(translated, operation: operation, context: context) })
     }
 
     /// How long a send with an idempotency key may take at most (an upload and a send, each retried while Meta is
