@@ -26,7 +26,9 @@ struct SettingsController: Sendable {
         let request = try Self.decode(context.fields)
         let before = channel.settings
         try await webhookCheck.validate(request.webhookURLs ?? [])
+        try await webhookCheck.validate(request.eventSinks ?? [], field: "eventSinks")
         if let urls = request.webhookURLs { channel.settings.webhookURLs = urls }
+        if let sinks = request.eventSinks { channel.settings.eventSinks = sinks }
         if let on = request.ackNotificationsOn { channel.settings.ackNotificationsOn = on }
         if let viewed = request.ackReadAsViewed { channel.settings.readAckAsViewed = viewed }
         if let guaranteed = request.guaranteedHooks { channel.settings.guaranteedHooks = guaranteed }
@@ -35,6 +37,7 @@ struct SettingsController: Sendable {
         var reply = SettingsReply(channel.settings)
         var update: [String: FieldValue] = [:]
         if before.webhookURLs != channel.settings.webhookURLs { update["webhookUrl"] = reply.webhookUrl.map(FieldValue.string) ?? .null }
+        if before.eventSinks != channel.settings.eventSinks { update["eventSinks"] = .array(channel.settings.eventSinks.map(FieldValue.string)) }
         let flags: [(String, KeyPath<ChannelSettings, Bool>)] = [
             ("ackNotificationsOn", \.ackNotificationsOn), ("ackReadAsViewed", \.readAckAsViewed),
             ("guaranteedHooks", \.guaranteedHooks), ("rawHooks", \.rawHooks),
@@ -75,6 +78,8 @@ struct SettingsReply: Encodable {
     var ackReadAsViewed: Bool
     var guaranteedHooks: Bool
     var rawHooks: Bool
+    /// Beyond 1MSG (added after its fields, which keep their form): the event sinks, always an array.
+    var eventSinks: [String]
     /// `POST` only: the fields this request changed, with their new values.
     var update: [String: FieldValue]?
 
@@ -84,6 +89,7 @@ struct SettingsReply: Encodable {
         ackReadAsViewed = settings.readAckAsViewed
         guaranteedHooks = settings.guaranteedHooks
         rawHooks = settings.rawHooks
+        eventSinks = settings.eventSinks
     }
 
     static func webhookText(_ urls: [String]) -> String? {
@@ -91,7 +97,7 @@ struct SettingsReply: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case webhookUrl, ackNotificationsOn, ackReadAsViewed, guaranteedHooks, rawHooks, update
+        case webhookUrl, ackNotificationsOn, ackReadAsViewed, guaranteedHooks, rawHooks, eventSinks, update
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -101,6 +107,7 @@ struct SettingsReply: Encodable {
         try container.encode(ackReadAsViewed, forKey: .ackReadAsViewed)
         try container.encode(guaranteedHooks, forKey: .guaranteedHooks)
         try container.encode(rawHooks, forKey: .rawHooks)
+        try container.encode(eventSinks, forKey: .eventSinks)
         try container.encodeIfPresent(update, forKey: .update)
     }
 }

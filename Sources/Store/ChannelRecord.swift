@@ -63,11 +63,15 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
     /// The Meta app id, needed for resumable uploads (profile pictures, template header examples).
     /// Set by the operator (`channel add|update --app-id`), not by 1MSG clients.
     public var metaAppID: String?
+    /// Where CloudEvents documents of the channel's messages, statuses and template statuses are pushed (at most 5),
+    /// besides the 1MSG webhook URLs.
+    public var eventSinks: [String]
 
     /// Settings; the defaults are those of a new 1MSG channel.
     public init(
         webhookURLs: [String] = [], ackNotificationsOn: Bool = true, readAckAsViewed: Bool = false,
-        guaranteedHooks: Bool = true, rawHooks: Bool = false, displayPhoneNumber: String? = nil, metaAppID: String? = nil
+        guaranteedHooks: Bool = true, rawHooks: Bool = false, displayPhoneNumber: String? = nil, metaAppID: String? = nil,
+        eventSinks: [String] = []
     ) {
         self.webhookURLs = webhookURLs
         self.ackNotificationsOn = ackNotificationsOn
@@ -76,6 +80,7 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         self.rawHooks = rawHooks
         self.displayPhoneNumber = displayPhoneNumber
         self.metaAppID = metaAppID
+        self.eventSinks = eventSinks
     }
 
     /// Decodes stored settings; a field missing (written by an older build) takes its default.
@@ -88,5 +93,6 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         rawHooks = try container.decodeIfPresent(Bool.self, forKey: .rawHooks) ?? false
         displayPhoneNumber = try container.decodeIfPresent(String.self, forKey: .displayPhoneNumber)
         metaAppID = try container.decodeIfPresent(String.self, forKey: .metaAppID)
+        eventSinks = try container.decodeIfPresent([String].self, forKey: .eventSinks) ?? []
     }
 }

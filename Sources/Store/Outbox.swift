@@ -81,17 +81,23 @@ public struct OutboxEntry: Sendable, Hashable {
 public struct InboundMessageCommit: Sendable, Hashable {
     /// The message for the history.
     public var message: StoredMessage
-    /// Its `messages` event; `nil` when nothing is pushed.
-    public var event: QueuedEvent?
+    /// What is queued when the message is new: its `messages` event for the webhook URLs and its CloudEvent for the
+    /// event sinks (one ``QueuedEvent`` per body); empty when nothing is pushed.
+    public var events: [QueuedEvent]
     /// The message brings the content of a history `media_placeholder` with the same wamid: it replaces the
     /// placeholder, keeping its number (a known wamid of any other type stays as it is).
     public var fillsPlaceholder: Bool
 
-    /// A message and its event.
-    public init(message: StoredMessage, event: QueuedEvent?, fillsPlaceholder: Bool = false) {
+    /// A message and the events queued when it is new.
+    public init(message: StoredMessage, events: [QueuedEvent], fillsPlaceholder: Bool = false) {
         self.message = message
-        self.event = event
+        self.events = events
         self.fillsPlaceholder = fillsPlaceholder
+    }
+
+    /// A message and at most one event.
+    public init(message: StoredMessage, event: QueuedEvent?, fillsPlaceholder: Bool = false) {
+        self.init(message: message, events: event.map { [$0] } ?? [], fillsPlaceholder: fillsPlaceholder)
     }
 }
 
@@ -107,17 +113,23 @@ public struct StatusCommit: Sendable, Hashable {
     public var rank: Int
     /// Meta's status object, as received.
     public var raw: [UInt8]
-    /// `nil` when the channel does not want acks.
-    public var event: QueuedEvent?
+    /// What is queued when the status is new and moves the message forward: its `ack` event (when the channel wants
+    /// acks) and its CloudEvent for the event sinks; empty when nothing is pushed.
+    public var events: [QueuedEvent]
 
-    /// A status and its ack event.
-    public init(channelID: String, messageID: String, status: String, rank: Int, raw: [UInt8], event: QueuedEvent?) {
+    /// A status and the events it queues.
+    public init(channelID: String, messageID: String, status: String, rank: Int, raw: [UInt8], events: [QueuedEvent]) {
         self.channelID = channelID
         self.messageID = messageID
         self.status = status
         self.rank = rank
         self.raw = raw
-        self.event = event
+        self.events = events
+    }
+
+    /// A status and at most one event.
+    public init(channelID: String, messageID: String, status: String, rank: Int, raw: [UInt8], event: QueuedEvent?) {
+        self.init(channelID: channelID, messageID: messageID, status: status, rank: rank, raw: raw, events: event.map { [$0] } ?? [])
     }
 }
 

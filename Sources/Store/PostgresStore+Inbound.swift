@@ -22,7 +22,7 @@ extension PostgresStore {
             try await remember(commit.identities, at: commit.receivedAt, on: connection)
             try await apply(commit.businessContacts, on: connection)
             for item in commit.messages {
-                let added = try await addMessage(item.message, queueing: item.event, at: commit.receivedAt, on: connection)
+                let added = try await addMessage(item.message, queueing: item.events, at: commit.receivedAt, on: connection)
                 guard added.inserted else {
                     if item.fillsPlaceholder, try await fillPlaceholder(with: item.message, on: connection) { continue }
                     result.duplicateMessages += 1
@@ -38,7 +38,7 @@ extension PostgresStore {
                 }
                 result.newStatuses += 1
                 // Acks never go backwards: a late "delivered" after "read" is kept for /hookInfo only.
-                if status.rank > highest, let event = status.event {
+                for event in status.events where status.rank > highest {
                     result.queuedDeliveries += try await enqueue(event, at: commit.receivedAt, on: connection)
                 }
             }
@@ -51,7 +51,7 @@ extension PostgresStore {
                     continue
                 }
                 result.newKeyedEvents += 1
-                if let event = keyed.event {
+                for event in keyed.events {
                     result.queuedDeliveries += try await enqueue(event, at: commit.receivedAt, on: connection)
                 }
             }

@@ -121,7 +121,7 @@ extension SQLiteStore {
                     continue
                 }
                 result.newMessages += 1
-                if let event = item.event {
+                for event in item.events {
                     result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
                 }
             }
@@ -134,7 +134,7 @@ extension SQLiteStore {
                 }
                 result.newStatuses += 1
                 // Acks never go backwards: a late "delivered" after "read" is kept for /hookInfo only.
-                if status.rank > highest, let event = status.event {
+                for event in status.events where status.rank > highest {
                     result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
                 }
             }
@@ -147,7 +147,7 @@ extension SQLiteStore {
                     continue
                 }
                 result.newKeyedEvents += 1
-                if let event = keyed.event {
+                for event in keyed.events {
                     result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
                 }
             }

@@ -31,6 +31,14 @@ struct ChannelCommand: AsyncParsableCommand {
         }
     }
 
+    /// At most 5 http(s) URLs for `option` (`--webhook-url`, `--event-sink`).
+    static func validateURLs(_ urls: [String], option: String) throws {
+        guard urls.count <= 5 else { throw ValidationError("at most 5 \(option) values") }
+        for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ValidationError("\(option) must be an http(s) URL: \(url)")
+        }
+    }
+
     /// Shows only the last 4 characters of a secret.
     static func masked(_ secret: String) -> String {
         secret.count > 4 ? "…" + secret.suffix(4) : "****"
@@ -47,12 +55,14 @@ struct ChannelCommand: AsyncParsableCommand {
         @Option(help: "Meta app secret (verifies webhook signatures).") var appSecret: String
         @Option(help: "Verify token for Meta's webhook handshake.") var verifyToken: String
         @Option(help: "Client webhook URL for messages and acks (repeatable, at most 5).") var webhookUrl: [String] = []
+        @Option(help: "Event sink URL receiving CloudEvents (repeatable, at most 5).") var eventSink: [String] = []
         @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var webhookAddresses: WebhookAddressOptions
 
         func validate() throws {
             try ChannelCommand.validateAppID(appId)
+            try ChannelCommand.validateURLs(eventSink, option: "--event-sink")
             guard id.range(of: "^[A-Za-z0-9_-]{1,64}$", options: .regularExpression) != nil else {
                 throw ValidationError("--id must be 1 to 64 letters, digits, '-' or '_'")
             }
@@ -69,7 +79,7 @@ struct ChannelCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await webhookAddresses.check(webhookUrl)
+            try await webhookAddresses.check(webhookUrl + eventSink)
             try await ChannelCommand.withStore(database) { store in try await run(on: store) }
         }
 
@@ -78,7 +88,7 @@ struct ChannelCommand: AsyncParsableCommand {
             let channel = ChannelRecord(
                 id: id, tokenHash: ChannelToken.hash(token), phoneNumberID: phoneNumberId, wabaID: wabaId,
                 accessToken: accessToken, appSecret: appSecret, verifyToken: verifyToken,
-                settings: ChannelSettings(webhookURLs: webhookUrl, metaAppID: appId))
+                settings: ChannelSettings(webhookURLs: webhookUrl, metaAppID: appId, eventSinks: eventSink))
             do {
                 try await store.addChannel(channel)
             } catch let error as StoreError {
@@ -118,13 +128,15 @@ struct ChannelCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a channel's Meta credentials, app id or client webhook URLs; options not given stay as they are.")
+            abstract: "Change a channel's Meta credentials, app id, client webhook URLs or event sinks; options not given stay as they are.")
         @Option(help: "Channel id.") var id: String
         @Option(help: "New Meta access token.") var accessToken: String?
         @Option(help: "New Meta app secret.") var appSecret: String?
         @Option(help: "New verify token.") var verifyToken: String?
         @Option(help: "Client webhook URL (repeatable, at most 5); replaces the list.") var webhookUrl: [String] = []
         @Flag(help: "Remove every client webhook URL.") var clearWebhooks = false
+        @Option(help: "Event sink URL receiving CloudEvents (repeatable, at most 5); replaces the list.") var eventSink: [String] = []
+        @Flag(help: "Remove every event sink.") var clearEventSinks = false
         @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var webhookAddresses: WebhookAddressOptions
@@ -136,10 +148,12 @@ struct ChannelCommand: AsyncParsableCommand {
                 throw ValidationError("--webhook-url must be an http(s) URL: \(url)")
             }
             if clearWebhooks, !webhookUrl.isEmpty { throw ValidationError("--clear-webhooks and --webhook-url exclude each other") }
+            try ChannelCommand.validateURLs(eventSink, option: "--event-sink")
+            if clearEventSinks, !eventSink.isEmpty { throw ValidationError("--clear-event-sinks and --event-sink exclude each other") }
         }
 
         func run() async throws {
-            try await webhookAddresses.check(webhookUrl)
+            try await webhookAddresses.check(webhookUrl + eventSink)
             try await ChannelCommand.withStore(database) { store in try await run(on: store) }
         }
 
@@ -147,8 +161,10 @@ struct ChannelCommand: AsyncParsableCommand {
             guard var channel = try await store.channel(id: id) else {
                 throw CommandFailure("channel update: no channel with id \"\(id)\"")
             }
-            if !webhookUrl.isEmpty || clearWebhooks || appId != nil {
+            let sinksChange = !eventSink.isEmpty || clearEventSinks
+            if !webhookUrl.isEmpty || clearWebhooks || appId != nil || sinksChange {
                 if !webhookUrl.isEmpty || clearWebhooks { channel.settings.webhookURLs = webhookUrl }
+                if sinksChange { channel.settings.eventSinks = eventSink }
                 if let appId { channel.settings.metaAppID = appId }
                 try await store.updateSettings(channelID: id, settings: channel.settings)
             }

@@ -8,6 +8,7 @@ import Synchronization
 final class WebhookReceiver: Sendable {
     private struct State {
         var bodies: [String] = []
+        var contentTypes: [String] = []
         var attempts = 0
         var script: [HTTPResponse.Status] = []
         var failing: HTTPResponse.Status?
@@ -21,6 +22,8 @@ final class WebhookReceiver: Sendable {
 
     /// Bodies answered 200, in arrival order.
     var delivered: [String] { state.withLock { $0.bodies } }
+    /// The `Content-Type` of each body answered 200, in arrival order.
+    var contentTypes: [String] { state.withLock { $0.contentTypes } }
     /// From now on every POST is answered `status` (a receiver that is down), or, with `nil`, as before.
     func fail(with status: HTTPResponse.Status?) {
         state.withLock { $0.failing = status }
@@ -47,6 +50,7 @@ final class WebhookReceiver: Sendable {
                 if let failing = state.failing { return failing }
                 if !state.script.isEmpty { return state.script.removeFirst() }
                 state.bodies.append(String(buffer: buffer))
+                state.contentTypes.append(request.headers[.contentType] ?? "")
                 return .ok
             }
             return Response(status: status)
