@@ -25,7 +25,8 @@ struct WebhookURLCheck: Sendable {
                 case .unresolvable:
                     throw Self.refusal(field, "names a host that does not resolve (\(host)); the bridge posts only to public addresses")
                 case .forbidden(let kind, let address):
-                    throw Self.refusal(field, 
+                    throw Self.refusal(
+                        field,
                         "resolves to a \(kind.rawValue) address (\(address)); the bridge posts webhooks only to public addresses (--deny-private-webhooks)"
                     )
                 }

@@ -47,7 +47,8 @@ struct SinkPolicyTests {
     func statusesRegardlessOfAcks() throws {
         let quiet = InboundPolicyTests.channel(
             ChannelSettings(webhookURLs: [InboundPolicyTests.hook], ackNotificationsOn: false, eventSinks: [Self.sink]))
-        let events = try #require(try InboundPolicyTests.commit(InboundPolicyTests.payload(status: "delivered"), channel: quiet).statuses.first?.events)
+        let events = try #require(
+            try InboundPolicyTests.commit(InboundPolicyTests.payload(status: "delivered"), channel: quiet).statuses.first?.events)
         #expect(events.map(\.urls) == [[Self.sink]])
         let document = try Self.document(events[0])
         #expect(document["type"] as? String == "whatsapp-business-message-delivered")

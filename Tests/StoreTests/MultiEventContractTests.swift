@@ -57,7 +57,9 @@ struct MultiEventContractTests {
                 statuses: [
                     StatusCommit(
                         channelID: "alpha", messageID: "out1", status: "delivered", rank: 2, raw: Array("delivered".utf8),
-                        events: [Fixtures.event("2@c.us", "ack delivered", urls: [Self.hook]), Fixtures.event("2@c.us", "ce delivered", urls: [Self.sink])])
+                        events: [
+                            Fixtures.event("2@c.us", "ack delivered", urls: [Self.hook]), Fixtures.event("2@c.us", "ce delivered", urls: [Self.sink]),
+                        ])
                 ]))
         #expect(late.newStatuses == 1 && late.queuedDeliveries == 0)
     }
