@@ -60,10 +60,11 @@ extension ClientEvents {
 }
 
 extension QueuedEvent {
-    /// An event for every event sink of `channel`, retried unless the channel turned `guaranteedHooks` off.
+    /// An event for every event sink of `channel`, retried unless the channel turned `guaranteedHooks` off, and
+    /// part of a batch when the channel turned `eventBatch` on (the store joins a commit's batch events per chat).
     init(sinksOf channel: ChannelRecord, chatID: String, body: [UInt8]) {
         self.init(
             channelID: channel.id, urls: channel.settings.eventSinks, chatID: chatID, body: body,
-            singleAttempt: !channel.settings.guaranteedHooks)
+            singleAttempt: !channel.settings.guaranteedHooks, batch: channel.settings.eventBatch)
     }
 }

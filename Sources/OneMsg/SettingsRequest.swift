@@ -16,10 +16,13 @@ public struct SettingsRequest: OneMsgRequest, Hashable {
     public var rawHooks: Bool?
     /// The new list of event sinks (`eventSinks`; empty clears), or `nil` to keep the current one.
     public var eventSinks: [String]?
+    /// Send each delivery's events per chat as one CloudEvents batch (`true`) or one document each (`false`).
+    public var eventBatch: Bool?
 
     public init(
         webhookURLs: [String]? = nil, ackNotificationsOn: Bool? = nil, ackReadAsViewed: Bool? = nil,
-        guaranteedHooks: Bool? = nil, rawHooks: Bool? = nil, eventSinks: [String]? = nil
+        guaranteedHooks: Bool? = nil, rawHooks: Bool? = nil, eventSinks: [String]? = nil,
+        eventBatch: Bool? = nil
     ) {
         self.webhookURLs = webhookURLs
         self.ackNotificationsOn = ackNotificationsOn
@@ -27,6 +30,7 @@ public struct SettingsRequest: OneMsgRequest, Hashable {
         self.guaranteedHooks = guaranteedHooks
         self.rawHooks = rawHooks
         self.eventSinks = eventSinks
+        self.eventBatch = eventBatch
     }
 
     public init(reading reader: inout FieldReader) {
@@ -36,6 +40,7 @@ public struct SettingsRequest: OneMsgRequest, Hashable {
         guaranteedHooks = reader.bool("guaranteedHooks")
         rawHooks = reader.bool("rawHooks")
         eventSinks = reader.urlList("eventSinks")
+        eventBatch = reader.bool("eventBatch")
     }
 }
 

@@ -29,6 +29,7 @@ struct SettingsController: Sendable {
         try await webhookCheck.validate(request.eventSinks ?? [], field: "eventSinks")
         if let urls = request.webhookURLs { channel.settings.webhookURLs = urls }
         if let sinks = request.eventSinks { channel.settings.eventSinks = sinks }
+        if let batch = request.eventBatch { channel.settings.eventBatch = batch }
         if let on = request.ackNotificationsOn { channel.settings.ackNotificationsOn = on }
         if let viewed = request.ackReadAsViewed { channel.settings.readAckAsViewed = viewed }
         if let guaranteed = request.guaranteedHooks { channel.settings.guaranteedHooks = guaranteed }
@@ -40,7 +41,7 @@ struct SettingsController: Sendable {
         if before.eventSinks != channel.settings.eventSinks { update["eventSinks"] = .array(channel.settings.eventSinks.map(FieldValue.string)) }
         let flags: [(String, KeyPath<ChannelSettings, Bool>)] = [
             ("ackNotificationsOn", \.ackNotificationsOn), ("ackReadAsViewed", \.readAckAsViewed),
-            ("guaranteedHooks", \.guaranteedHooks), ("rawHooks", \.rawHooks),
+            ("guaranteedHooks", \.guaranteedHooks), ("rawHooks", \.rawHooks), ("eventBatch", \.eventBatch),
         ]
         for (name, flag) in flags where before[keyPath: flag] != channel.settings[keyPath: flag] {
             update[name] = .bool(channel.settings[keyPath: flag])
@@ -80,6 +81,8 @@ struct SettingsReply: Encodable {
     var rawHooks: Bool
     /// Beyond 1MSG (added after its fields, which keep their form): the event sinks, always an array.
     var eventSinks: [String]
+    /// Beyond 1MSG: whether the sinks get CloudEvents batches.
+    var eventBatch: Bool
     /// `POST` only: the fields this request changed, with their new values.
     var update: [String: FieldValue]?
 
@@ -90,6 +93,7 @@ struct SettingsReply: Encodable {
         guaranteedHooks = settings.guaranteedHooks
         rawHooks = settings.rawHooks
         eventSinks = settings.eventSinks
+        eventBatch = settings.eventBatch
     }
 
     static func webhookText(_ urls: [String]) -> String? {
@@ -97,7 +101,7 @@ struct SettingsReply: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case webhookUrl, ackNotificationsOn, ackReadAsViewed, guaranteedHooks, rawHooks, eventSinks, update
+        case webhookUrl, ackNotificationsOn, ackReadAsViewed, guaranteedHooks, rawHooks, eventSinks, eventBatch, update
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -108,6 +112,7 @@ struct SettingsReply: Encodable {
         try container.encode(guaranteedHooks, forKey: .guaranteedHooks)
         try container.encode(rawHooks, forKey: .rawHooks)
         try container.encode(eventSinks, forKey: .eventSinks)
+        try container.encode(eventBatch, forKey: .eventBatch)
         try container.encodeIfPresent(update, forKey: .update)
     }
 }

@@ -12,14 +12,41 @@ public struct QueuedEvent: Sendable, Hashable {
     public var body: [UInt8]
     /// One attempt only, no retries (the channel turned `guaranteedHooks` off).
     public var singleAttempt: Bool
+    /// Queued as part of a batch: the batch events of one commit that share channel, URLs, chat and attempts are
+    /// queued, once the commit knows which of them are new, as one entry whose body is the JSON array of their
+    /// bodies (``batched(_:)``).
+    public var batch: Bool
 
     /// An event for every URL in `urls`.
-    public init(channelID: String, urls: [String], chatID: String, body: [UInt8], singleAttempt: Bool = false) {
+    public init(channelID: String, urls: [String], chatID: String, body: [UInt8], singleAttempt: Bool = false, batch: Bool = false) {
         self.channelID = channelID
         self.urls = urls
         self.chatID = chatID
         self.body = body
         self.singleAttempt = singleAttempt
+        self.batch = batch
+    }
+
+    /// The batch events joined per channel, URLs, chat and attempts, in order of first appearance: each group one
+    /// event whose body is `[<body>,<body>,…]` (each body being JSON).
+    public static func batched(_ events: [QueuedEvent]) -> [QueuedEvent] {
+        struct Line: Hashable {
+            var channelID: String
+            var urls: [String]
+            var chatID: String
+            var singleAttempt: Bool
+        }
+        var order: [Line] = []
+        var bodies: [Line: [[UInt8]]] = [:]
+        for event in events {
+            let line = Line(channelID: event.channelID, urls: event.urls, chatID: event.chatID, singleAttempt: event.singleAttempt)
+            if bodies[line] == nil { order.append(line) }
+            bodies[line, default: []].append(event.body)
+        }
+        return order.map { line in
+            let body = Array("[".utf8) + (bodies[line] ?? []).joined(separator: Array(",".utf8)) + Array("]".utf8)
+            return QueuedEvent(channelID: line.channelID, urls: line.urls, chatID: line.chatID, body: body, singleAttempt: line.singleAttempt)
+        }
     }
 }
 

@@ -137,6 +137,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @Flag(help: "Remove every client webhook URL.") var clearWebhooks = false
         @Option(help: "Event sink URL receiving CloudEvents (repeatable, at most 5); replaces the list.") var eventSink: [String] = []
         @Flag(help: "Remove every event sink.") var clearEventSinks = false
+        @Option(help: "Send each delivery's events per chat to the sinks as one CloudEvents batch: on or off.") var eventBatch: Switch?
         @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var webhookAddresses: WebhookAddressOptions
@@ -162,9 +163,10 @@ struct ChannelCommand: AsyncParsableCommand {
                 throw CommandFailure("channel update: no channel with id \"\(id)\"")
             }
             let sinksChange = !eventSink.isEmpty || clearEventSinks
-            if !webhookUrl.isEmpty || clearWebhooks || appId != nil || sinksChange {
+            if !webhookUrl.isEmpty || clearWebhooks || appId != nil || sinksChange || eventBatch != nil {
                 if !webhookUrl.isEmpty || clearWebhooks { channel.settings.webhookURLs = webhookUrl }
                 if sinksChange { channel.settings.eventSinks = eventSink }
+                if let eventBatch { channel.settings.eventBatch = eventBatch == .on }
                 if let appId { channel.settings.metaAppID = appId }
                 try await store.updateSettings(channelID: id, settings: channel.settings)
             }
@@ -222,6 +224,11 @@ struct ChannelCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// An `on|off` option value.
+enum Switch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
 }
 
 extension ChannelCommand.List {

@@ -88,4 +88,20 @@ struct CloudEventTests {
         #expect(OutboxBodyFormat(of: Array(#"[{"id":1}]"#.utf8)) == .oneMsg)
         #expect(OutboxBodyFormat(of: []) == .oneMsg)
     }
+
+    @Test("the store's batch join of CloudEvent documents is a CloudEvents batch, per chat and sink")
+    func storeBatchJoin() throws {
+        func document(_ id: String) throws -> [UInt8] {
+            try CloudEvent(id: id, kind: .messageReceived, channelID: "alpha", subject: "1@c.us", time: Date(), data: Array("{}".utf8)).encoded()
+        }
+        let events = try [("a", "1@c.us"), ("b", "2@c.us"), ("c", "1@c.us")].map { id, chat in
+            QueuedEvent(channelID: "alpha", urls: [Self.sink], chatID: chat, body: try document(id), batch: true)
+        }
+        let joined = QueuedEvent.batched(events)
+        #expect(joined.map(\.chatID) == ["1@c.us", "2@c.us"])
+        #expect(joined.allSatisfy { OutboxBodyFormat(of: $0.body) == .cloudEventBatch && !$0.batch })
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(joined[0].body)) as? [[String: Any]])
+        #expect(first.map { $0["id"] as? String } == ["a", "c"])
+        #expect(joined[0].body == CloudEvent.batch([try document("a"), try document("c")]))
+    }
 }

@@ -96,4 +96,13 @@ struct SinkPolicyTests {
         #expect(document["time"] as? String == "2023-11-14T22:13:20Z")
         #expect((document["data"] as? [String: Any])?["message_template_name"] as? String == "order_update")
     }
+
+    @Test("eventBatch marks the sink events as batch events; the 1MSG events never are")
+    func batchFlag() throws {
+        let channel = InboundPolicyTests.channel(
+            ChannelSettings(webhookURLs: [InboundPolicyTests.hook], eventSinks: [Self.sink], eventBatch: true))
+        let commit = try InboundPolicyTests.commit(InboundPolicyTests.payload(message: true, status: "read"), channel: channel)
+        let events = commit.messages.flatMap(\.events) + commit.statuses.flatMap(\.events)
+        #expect(events.map(\.batch) == [false, true, false, true])
+    }
 }

@@ -53,4 +53,31 @@ struct EventSinkLiveTests {
         }
         #expect(sink.contentTypes == ["application/cloudevents+json"])
     }
+
+    @Test(".live: with eventBatch on, a delivery's messages of one chat reach the sink as one CloudEvents batch")
+    func batch() async throws {
+        let world = try await TestWorld.make()
+        let sink = WebhookReceiver()
+        let payload = """
+            {"object":"whatsapp_business_account","entry":[{"id":"2001","changes":[{"field":"messages","value":{
+              "messaging_product":"whatsapp","metadata":{"display_phone_number":"15550001001","phone_number_id":"1001"},
+              "contacts":[{"profile":{"name":"Sheena"},"wa_id":"12020721369"}],
+              "messages":[{"from":"12020721369","id":"wamid.B1","timestamp":"1700000000","type":"text","text":{"body":"one"}},
+                          {"from":"12020721369","id":"wamid.B2","timestamp":"1700000001","type":"text","text":{"body":"two"}}]}}]}]}
+            """
+        try await sink.run { sinkURL in
+            try await world.store().updateSettings(channelID: "alpha", settings: ChannelSettings(eventSinks: [sinkURL], eventBatch: true))
+            let app = try await world.bridge(graph: FakeGraphAPI())
+            try await app.test(.live) { client in
+                let answer = try await client.postSigned(payload).status
+                #expect(answer == .ok)
+                #expect(await eventually { sink.delivered.count == 1 })
+            }
+        }
+        #expect(sink.contentTypes == ["application/cloudevents-batch+json"])
+        let body = try #require(sink.delivered.first)
+        let batch = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [[String: Any]])
+        #expect(batch.map { $0["id"] as? String } == ["wamid.B1", "wamid.B2"])
+        #expect(batch.allSatisfy { $0["specversion"] as? String == "1.0" && $0["type"] as? String == "whatsapp-business-message-received" })
+    }
 }

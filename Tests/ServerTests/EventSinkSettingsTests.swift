@@ -36,6 +36,12 @@ struct EventSinkSettingsTests {
             let ftp = try await client.post("/alpha/settings?token=\(Self.token)", "eventSinks=ftp%3A%2F%2Fx.test")
             #expect(ftp.status == .badRequest)
 
+            #expect(initial.json["eventBatch"] as? Bool == false)
+            let batch = try await client.post("/alpha/settings?token=\(Self.token)", "eventBatch=true")
+            #expect(batch.json["eventBatch"] as? Bool == true)
+            #expect((batch.json["update"] as? [String: Any])?["eventBatch"] as? Bool == true)
+            #expect(try await world.store().channel(id: "alpha")?.settings.eventBatch == true)
+
             let cleared = try await client.post("/alpha/settings?token=\(Self.token)", #"{"eventSinks":""}"#, contentType: "application/json")
             #expect(cleared.json["eventSinks"] as? [String] == [])
             #expect(try await world.store().channel(id: "alpha")?.settings.eventSinks == [])

@@ -80,4 +80,43 @@ struct MultiEventContractTests {
         try await store.markDelivered(outboxIDs: due.map(\.id), owner: Fixtures.owner)
         #expect(try await store.dueBodies(now: Fixtures.epoch) == ["second"])
     }
+
+    static func batchEvent(_ chat: String, _ text: String) -> QueuedEvent {
+        QueuedEvent(channelID: "alpha", urls: [sink], chatID: chat, body: Array(#"{"e":"\#(text)"}"#.utf8), batch: true)
+    }
+
+    @Test("batch events of one commit go as one entry per chat and URL, holding only the new items' bodies", arguments: StoreFactory.all)
+    func batches(factory: StoreFactory) async throws {
+        let store = try await factory.makeStore()
+        try await store.commitInbound(
+            InboundCommit(
+                payload: [1], receivedAt: Fixtures.epoch,
+                messages: [InboundMessageCommit(message: Fixtures.message("old", time: Fixtures.epoch), events: [])]))
+        let result = try await store.commitInbound(
+            InboundCommit(
+                payload: [2], receivedAt: Fixtures.epoch,
+                messages: ["old", "m1", "m2"].map { id in
+                    InboundMessageCommit(
+                        message: Fixtures.message(id, time: Fixtures.epoch),
+                        events: [Fixtures.event("1@c.us", "hook \(id)", urls: [Self.hook]), Self.batchEvent("1@c.us", id)])
+                } + [
+                    InboundMessageCommit(
+                        message: Fixtures.message("other", chat: "2@c.us", time: Fixtures.epoch), events: [Self.batchEvent("2@c.us", "other")])
+                ],
+                statuses: [
+                    StatusCommit(
+                        channelID: "alpha", messageID: "out1", status: "read", rank: 3, raw: Array("read".utf8),
+                        events: [Self.batchEvent("1@c.us", "read")])
+                ]))
+        #expect(result.newMessages == 3 && result.queuedDeliveries == 4, "two hook entries and one batch per chat")
+        let sinkBodies = try await store.claimDue(now: Fixtures.epoch).filter { $0.url == Self.sink }
+            .map { String(decoding: $0.body, as: UTF8.self) }.sorted()
+        #expect(sinkBodies == [#"[{"e":"m1"},{"e":"m2"},{"e":"read"}]"#, #"[{"e":"other"}]"#])
+
+        let again = try await store.commitInbound(
+            InboundCommit(
+                payload: [3], receivedAt: Fixtures.epoch,
+                messages: [InboundMessageCommit(message: Fixtures.message("m1", time: Fixtures.epoch), events: [Self.batchEvent("1@c.us", "m1")])]))
+        #expect(again.queuedDeliveries == 0, "a batch of nothing new is not queued")
+    }
 }

@@ -194,3 +194,30 @@ def test_event_sinks_are_validated_and_cleared(sandbox_bridge):
     assert status == 400 and "eventSinks" in json.dumps(reply), f"HTTP {status}: {reply}"
     status, reply = wire.call("POST", "/settings", body={"eventSinks": []})
     assert status == 200 and reply.get("eventSinks") == [], f"HTTP {status}: {reply}"
+
+
+def test_event_batch_mode_posts_a_cloudevents_batch(sandbox_bridge, sink):
+    wire = sandbox_bridge.wire()
+    status, reply = wire.call("POST", "/settings", body={"eventSinks": [sink.url], "eventBatch": True})
+    assert status == 200 and reply.get("eventBatch") is True, f"HTTP {status}: {reply}"
+    before = len(sink.received())
+    assert _post_form(sandbox_bridge.inbound_url, {"from": "12020721369", "text": "batched"}) == 200
+
+    limit = time.monotonic() + 20
+    while len(sink.received()) == before and time.monotonic() < limit:
+        time.sleep(0.1)
+    posts = sink.received()[before:]
+    assert posts, f"no batch reached the sink\n{sandbox_bridge.log()[-2000:]}"
+    headers, body = posts[0]
+    assert headers.get("content-type") == "application/cloudevents-batch+json", headers
+    batch = json.loads(body)
+    assert isinstance(batch, list) and batch, batch
+    for document in batch:
+        errors = sorted(VALIDATOR.iter_errors(document), key=str)
+        assert not errors, f"not a CloudEvents 1.0 document: {[e.message for e in errors]}\n{document}"
+        parsed = from_json(json.dumps(document))
+        assert parsed["id"] == document["id"]
+    assert batch[0]["type"] == "whatsapp-business-message-received"
+    assert batch[0]["data"]["onemsg"]["body"] == "batched"
+    status, reply = wire.call("POST", "/settings", body={"eventSinks": [], "eventBatch": False})
+    assert status == 200 and reply.get("eventBatch") is False, f"HTTP {status}: {reply}"
