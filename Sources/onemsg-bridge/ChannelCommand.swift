@@ -79,7 +79,8 @@ struct ChannelCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await webhookAddresses.check(webhookUrl + eventSink)
+            try await webhookAddresses.check(webhookUrl)
+            try await webhookAddresses.check(eventSink, option: "--event-sink")
             try await ChannelCommand.withStore(database) { store in try await run(on: store) }
         }
 
@@ -115,12 +116,15 @@ struct ChannelCommand: AsyncParsableCommand {
                 print("No channels. Add one with: onemsg-bridge channel add --id ID …")
                 return
             }
-            print(["id", "phone_number_id", "waba_id", "app_id", "access_token", "app_secret", "webhook_urls"].joined(separator: "\t"))
+            print(
+                ["id", "phone_number_id", "waba_id", "app_id", "access_token", "app_secret", "webhook_urls", "event_sinks"].joined(
+                    separator: "\t"))
             for channel in channels {
                 print(
                     [
                         channel.id, channel.phoneNumberID, channel.wabaID, channel.settings.metaAppID ?? "-", masked(channel.accessToken),
                         masked(channel.appSecret), String(channel.settings.webhookURLs.count),
+                        String(channel.settings.eventSinks.count),
                     ].joined(separator: "\t"))
             }
         }
@@ -154,7 +158,8 @@ struct ChannelCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await webhookAddresses.check(webhookUrl + eventSink)
+            try await webhookAddresses.check(webhookUrl)
+            try await webhookAddresses.check(eventSink, option: "--event-sink")
             try await ChannelCommand.withStore(database) { store in try await run(on: store) }
         }
 

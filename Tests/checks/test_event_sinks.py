@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import http.server
 import json
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -221,3 +222,36 @@ def test_event_batch_mode_posts_a_cloudevents_batch(sandbox_bridge, sink):
     assert batch[0]["data"]["onemsg"]["body"] == "batched"
     status, reply = wire.call("POST", "/settings", body={"eventSinks": [], "eventBatch": False})
     assert status == 200 and reply.get("eventBatch") is False, f"HTTP {status}: {reply}"
+
+
+def _cli(binary, *arguments) -> subprocess.CompletedProcess:
+    return subprocess.run([str(binary), *arguments], capture_output=True, text=True, timeout=60)
+
+
+def test_channel_update_sets_and_clears_event_sinks(bridge_binary, tmp_path):
+    database = str(tmp_path / "bridge.sqlite")
+    added = _cli(bridge_binary, "channel", "add", "--database", database, "--id", "sinks", "--token", "sink-token-12345",
+                 "--phone-number-id", "1001", "--waba-id", "2001", "--access-token", "EAAGx1234", "--app-secret",
+                 "secret1234", "--verify-token", "v", "--event-sink", "https://bus.example.com/events")
+    assert added.returncode == 0, added
+
+    def sink_count() -> str:
+        listed = _cli(bridge_binary, "channel", "list", "--database", database).stdout.splitlines()
+        header, row = listed[0].split("\t"), listed[1].split("\t")
+        return row[header.index("event_sinks")]
+
+    assert sink_count() == "1"
+    updated = _cli(bridge_binary, "channel", "update", "--database", database, "--id", "sinks", "--event-sink",
+                   "https://a.example.com/e", "--event-sink", "https://b.example.com/e", "--event-batch", "on")
+    assert updated.returncode == 0 and "Updated channel" in updated.stdout, updated
+    assert sink_count() == "2"
+    refused = _cli(bridge_binary, "channel", "update", "--database", database, "--id", "sinks", "--event-sink",
+                   "ftp://x.example.com/e")
+    assert refused.returncode != 0 and "--event-sink" in refused.stdout + refused.stderr, refused
+    private = _cli(bridge_binary, "channel", "update", "--database", database, "--id", "sinks",
+                   "--deny-private-webhooks", "--event-sink", "http://10.1.2.3/e")
+    assert private.returncode != 0 and "--event-sink http://10.1.2.3/e resolves to a private address" in (
+        private.stdout + private.stderr), private
+    cleared = _cli(bridge_binary, "channel", "update", "--database", database, "--id", "sinks", "--clear-event-sinks")
+    assert cleared.returncode == 0, cleared
+    assert sink_count() == "0"
