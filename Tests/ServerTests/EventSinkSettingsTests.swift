@@ -47,4 +47,18 @@ struct EventSinkSettingsTests {
             #expect(try await world.store().channel(id: "alpha")?.settings.eventSinks == [])
         }
     }
+
+    @Test("--deny-private-webhooks refuses non-public event sinks with 400 naming eventSinks")
+    func privateSinksRefused() async throws {
+        let world = try await TestWorld.make(.memory)
+        let strict = try await world.bridge(graph: FakeGraphAPI()) { $0.denyPrivateWebhooks = true }
+        try await strict.test(.router) { client in
+            let refused = try await client.post("/alpha/settings?token=\(Self.token)", "eventSinks=http://10.1.2.3/events")
+            #expect(refused.status == .badRequest)
+            #expect((refused.json["error"] as? String ?? "").hasPrefix("Invalid request: eventSinks: resolves to a private address"))
+            let allowed = try await client.post("/alpha/settings?token=\(Self.token)", "eventSinks=http://93.184.216.34/events")
+            #expect(allowed.status == .ok)
+        }
+        #expect(try await world.store().channel(id: "alpha")?.settings.eventSinks == ["http://93.184.216.34/events"])
+    }
 }
