@@ -81,6 +81,7 @@ struct SinkPolicyTests {
     func templateStatus() throws {
         let payload = try JSONDecoder().decode(CloudWebhookPayload.self, from: Data(Self.templatePayload))
         #expect(ClientEvents.templateStatusAccounts(in: payload) == ["2001"])
+        #expect(ClientEvents.handledFields.contains("message_template_status_update"))
         let withSinks = InboundPolicyTests.channel(ChannelSettings(eventSinks: [Self.sink]))
         var other = InboundPolicyTests.channel(ChannelSettings(), phoneNumberID: "1002")
         other.id = "beta"
