@@ -8,7 +8,7 @@ extension ClientEvents {
     /// The `changes[].field` values the bridge acts on; any other field is counted and ignored (never refused:
     /// Meta retries anything but a 200).
     public static let handledFields: Set<String> = Set(["messages", "smb_message_echoes", "history", "smb_app_state_sync", "user_id_update"])
-        .union(passthroughFields)
+        .union(passthroughFields).union([templateStatusField])
 
     /// The fields whose events are pushed as Meta sent them (calls and groups).
     static let passthroughFields: Set<String> = PassthroughTranslation.groupFields.union(["calls"])

@@ -33,10 +33,15 @@ public enum ClientEvents {
     /// `read` becomes `viewed` for channels that ask for 1MSG 2.39's wording.
     public static func queued(_ ack: AckEvent, channel: ChannelRecord) throws -> QueuedEvent? {
         guard channel.settings.ackNotificationsOn, !channel.settings.webhookURLs.isEmpty else { return nil }
+        let body = try encoder.encode(AckWebhook(instanceId: channel.id, ack: [worded(ack, for: channel)]))
+        return QueuedEvent(channel: channel, chatID: ack.chatId, body: body)
+    }
+
+    /// The ack as the channel's clients read it: `read` becomes `viewed` when they ask for 1MSG 2.39's wording.
+    static func worded(_ ack: AckEvent, for channel: ChannelRecord) -> AckEvent {
         var ack = ack
         if channel.settings.readAckAsViewed, ack.status == "read" { ack.status = "viewed" }
-        let body = try encoder.encode(AckWebhook(instanceId: channel.id, ack: [ack]))
-        return QueuedEvent(channel: channel, chatID: ack.chatId, body: body)
+        return ack
     }
 
     /// One Meta webhook change as Meta sent it, with `instanceId` at the root, for channels with
@@ -63,16 +68,23 @@ public enum ClientEvents {
     }
 
     /// Everything one verified Meta delivery produces, ready to commit in one transaction.
+    /// `channels` are keyed by phone number id; `accounts` are the channels of each WABA id the payload's template
+    /// status changes name (those changes carry no phone number id).
     public static func inboundCommit(
-        payload: CloudWebhookPayload, raw: [UInt8], channels: [String: ChannelRecord], receivedAt: Date,
-        mediaURL: (ChannelRecord, InboundMedia) -> String
+        payload: CloudWebhookPayload, raw: [UInt8], channels: [String: ChannelRecord], accounts: [String: [ChannelRecord]] = [:],
+        receivedAt: Date, mediaURL: (ChannelRecord, InboundMedia) -> String
     ) throws -> InboundCommit {
         var commit = InboundCommit(payload: raw, receivedAt: receivedAt)
-        // Meta's changes as sent are needed for raw hooks and for the events pushed as Meta sent them.
+        // Meta's changes as sent are needed for raw hooks, for the events pushed as Meta sent them and for event sinks.
         let withRaw =
-            channels.values.contains { $0.settings.rawHooks }
-            || payload.entry.flatMap(\.changes).contains { passthroughFields.contains($0.field) }
-        for (entryID, change, rawChange) in changes(of: payload, raw: withRaw ? raw : nil) {
+            channels.values.contains { $0.settings.rawHooks || !$0.settings.eventSinks.isEmpty }
+            || payload.entry.flatMap(\.changes).contains { passthroughFields.contains($0.field) || $0.field == templateStatusField }
+        for (entryID, change, rawChange, entryTime) in changes(of: payload, raw: withRaw ? raw : nil) {
+            if change.field == templateStatusField {
+                let time = entryTime.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? receivedAt
+                commit.keyedEvents += try templateStatusEvents(rawChange?["value"], channels: accounts[entryID] ?? [], entryTime: time)
+                continue
+            }
             guard let phoneNumberID = change.value.metadata?.phoneNumberID else { continue }
             guard let channel = channels[phoneNumberID] else {
                 if !commit.unroutablePhoneNumberIDs.contains(phoneNumberID) {
@@ -100,7 +112,10 @@ public enum ClientEvents {
                             type: message.type, body: message.body, quotedMsgID: message.quotedMsgId,
                             time: Date(timeIntervalSince1970: TimeInterval(message.time)),
                             event: item, businessScopedUserID: message.authorBsuid),
-                        event: try queued(message, encoded: item, channel: channel)))
+                        events: [
+                            try queued(message, encoded: item, channel: channel),
+                            try sinkEvent(received: message, encoded: item, rawValue: rawChange?["value"], channel: channel),
+                        ].compactMap { $0 }))
             }
             commit.messages += try events.history.map { try historyCommit($0, channel: channel) }
             guard change.field == "messages" else { continue }
@@ -109,7 +124,10 @@ public enum ClientEvents {
                     StatusCommit(
                         channelID: channel.id, messageID: status.id, status: status.status,
                         rank: AckRank.rank(status.status), raw: Array(try encoder.encode(status)),
-                        event: try queued(ack, channel: channel)))
+                        events: [
+                            try queued(ack, channel: channel),
+                            try sinkEvent(status: status, ack: ack, rawValue: rawChange?["value"], channel: channel),
+                        ].compactMap { $0 }))
             }
         }
         return commit
@@ -128,10 +146,10 @@ public enum ClientEvents {
     }
 
     /// Every change of the payload with its entry's id and, when `raw` is given, the change exactly as
-    /// Meta sent it (the decoded model keeps only what the bridge reads).
+    /// Meta sent it (the decoded model keeps only what the bridge reads) and the entry's `time`.
     static func changes(
         of payload: CloudWebhookPayload, raw: [UInt8]?
-    ) -> [(entryID: String, change: CloudWebhookPayload.Change, raw: CloudJSON?)] {
+    ) -> [(entryID: String, change: CloudWebhookPayload.Change, raw: CloudJSON?, entryTime: Int?)] {
         let rawEntries: [CloudJSON] =
             if let raw, case .array(let entries)? = (try? JSONDecoder().decode(CloudJSON.self, from: Data(raw)))?["entry"] {
                 entries
@@ -142,7 +160,8 @@ public enum ClientEvents {
             return entry.changes.enumerated().map { changeIndex, change in
                 // A change dropped while decoding shifts the rest: a raw change is used only when its field matches.
                 let rawChange = changeIndex < rawChanges.count ? rawChanges[changeIndex] : nil
-                return (entry.id, change, rawChange?["field"]?.text == change.field ? rawChange : nil)
+                let entryTime = entryIndex < rawEntries.count ? rawEntries[entryIndex]["time"]?.text.flatMap { Int($0) } : nil
+                return (entry.id, change, rawChange?["field"]?.text == change.field ? rawChange : nil, entryTime)
             }
         }
     }

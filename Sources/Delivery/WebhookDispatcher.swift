@@ -224,7 +224,7 @@ public final class WebhookDispatcher: Service {
     private func post(_ entry: OutboxEntry) async -> AttemptOutcome {
         var request = HTTPClientRequest(url: entry.url)
         request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Content-Type", value: OutboxBodyFormat(of: entry.body).contentType)
         request.headers.add(name: "User-Agent", value: "onemsg-bridge")
         request.body = .bytes(ByteBuffer(bytes: entry.body))
         do {

@@ -83,6 +83,12 @@ public enum CloudSimulator {
                 try GroupEndpoints.create(call, state: state) { poster.announce($0, field: "group_lifecycle_update", for: $1) }
             }
         }
+        router.post(":version/:objectID/message_templates") { request, context in
+            // Meta reviews a new template and announces its status by webhook, after the reply.
+            try await GraphCall.handle(request, context: context, state: state) { call in
+                try TemplateEndpoints.create(call, state: state) { poster.announceStatus(of: $0, wabaID: $1) }
+            }
+        }
         addGraphRoutes(to: router, state: state)
         router.post("sandbox/inbound") { request, _ in
             try await injectInbound(request: request, state: state, poster: poster)
@@ -120,7 +126,6 @@ public enum CloudSimulator {
             try AccountEndpoints.changeBlocks(call, state: state, block: false)
         }
         route(.get, ":version/:objectID/message_templates", TemplateEndpoints.list)
-        route(.post, ":version/:objectID/message_templates", TemplateEndpoints.create)
         route(.delete, ":version/:objectID/message_templates", TemplateEndpoints.delete)
         route(.post, ":version/:objectID/uploads", ResumableUploads.start)
         route(.get, ":version/:objectID/settings", CallingEndpoints.settings)

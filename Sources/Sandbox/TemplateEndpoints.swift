@@ -59,7 +59,10 @@ enum TemplateEndpoints {
     }
 
     /// `POST …/message_templates`.
-    static func create(_ call: GraphCall, state: SimulatorState) throws(GraphFailure) -> Response {
+    /// `created` is called with a template once stored (the simulator announces its status as Meta does).
+    static func create(
+        _ call: GraphCall, state: SimulatorState, created: (SimulatedTemplate, _ wabaID: String) -> Void = { _, _ in }
+    ) throws(GraphFailure) -> Response {
         let wabaID = try call.wabaID(in: state)
         let json = try call.jsonObject()
         for key in ["name", "language", "category", "components"] where json[key] == nil {
@@ -106,6 +109,7 @@ enum TemplateEndpoints {
                 400, "Invalid parameter", subcode: 2388024, userTitle: "Content in this language already exists",
                 userMessage: "There is already \(language) content for this template. You can create a new template and try again.")
         }
+        created(template, wabaID)
         return CloudSimulator.json200(
             [
                 "id": .string(template.id), "status": .string(template.status), "category": .string(category),
@@ -224,5 +228,29 @@ extension SimulatorState {
     /// The names of a WABA's templates, in creation order.
     public func templateNames(wabaID: String) -> [String] {
         withAccounts { accounts in accounts.withWABA(wabaID) { $0.templates.map(\.name) } }
+    }
+}
+
+extension StatusWebhookPoster {
+    /// Posts the `message_template_status_update` webhook Meta sends when it has reviewed a template (the simulator
+    /// approves at once), signed for a number of the WABA; nothing when the WABA has no number.
+    func announceStatus(of template: SimulatedTemplate, wabaID: String) {
+        guard let number = state.numbers(inWABA: wabaID).first else { return }
+        let value: CloudJSON = [
+            "event": .string(template.status), "message_template_id": .number(template.id),
+            "message_template_name": .string(template.name), "message_template_language": .string(template.language),
+            "reason": .string(template.rejectedReason ?? "NONE"),
+        ]
+        let payload: CloudJSON = [
+            "object": "whatsapp_business_account",
+            "entry": [
+                [
+                    "id": .string(wabaID), "time": .number(String(Int(Date().timeIntervalSince1970))),
+                    "changes": [["field": "message_template_status_update", "value": value]],
+                ]
+            ],
+        ]
+        guard let body = try? JSONEncoder().encode(payload) else { return }
+        enqueue(.change(body: Array(body), number: number))
     }
 }

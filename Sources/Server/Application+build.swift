@@ -167,7 +167,7 @@ func buildRouter(config: BridgeConfiguration, parts: RouterParts) -> Router<Brid
 
     CloudWebhookController(
         store: store, channels: parts.channels, metrics: metrics, bodyReader: RequestBodyReader(operation: "POST /cloud/webhook", config: config),
-        mediaLinks: parts.mediaLinks, signal: parts.signal
+        mediaLinks: parts.mediaLinks, signal: parts.signal, templates: parts.templates
     ).register(on: router)
 
     let oneMsg = router.group()

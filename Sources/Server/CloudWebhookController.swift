@@ -17,6 +17,8 @@ struct CloudWebhookController: Sendable {
     let bodyReader: RequestBodyReader
     let mediaLinks: MediaLinks
     let signal: DeliverySignal
+    /// The cached template lists, dropped for a channel when Meta reports a template status change.
+    let templates: TemplateCatalog
 
     func register(on router: Router<BridgeRequestContext>) {
         router.get("cloud/webhook") { request, _ in try await verify(request: request) }
@@ -74,10 +76,13 @@ struct CloudWebhookController: Sendable {
             return refuseSignature(context: context)
         }
         let routed = Dictionary(known.map { ($0.phoneNumberID, $0) }, uniquingKeysWith: { first, _ in first })
+        // Template status changes name a WABA: they go to its channels whose app secret signed the delivery.
+        let templateAccounts = ClientEvents.templateStatusAccounts(in: payload)
+        let accounts = Dictionary(grouping: signedBy.filter { templateAccounts.contains($0.wabaID) }, by: \.wabaID)
         let result: InboundCommitResult
         do {
             let commit = try ClientEvents.inboundCommit(
-                payload: payload, raw: body, channels: routed, receivedAt: Date(),
+                payload: payload, raw: body, channels: routed, accounts: accounts, receivedAt: Date(),
                 mediaURL: { channel, media in mediaLinks.url(channelID: channel.id, media: media) })
             result = try await store.commitInbound(commit)
         } catch {
@@ -86,6 +91,7 @@ struct CloudWebhookController: Sendable {
             throw BridgeError.storeUnavailable
         }
         if result.queuedDeliveries > 0 { signal.notify() }
+        for channel in accounts.values.joined() { await forgetTemplates(of: channel, logger: context.logger) }
         metrics.recordInboundEvents(result)
         recordChanges(of: payload, logger: context.logger)
         await learnDisplayNumbers(payload: payload, channels: routed, logger: context.logger)
@@ -127,6 +133,16 @@ struct CloudWebhookController: Sendable {
             } catch {
                 logger.warning("could not store the display number", metadata: ["error": "\(error)"])
             }
+        }
+    }
+
+    /// Drops the channel's cached template list here and on every other instance: Meta changed a template's status.
+    private func forgetTemplates(of channel: ChannelRecord, logger: Logger) async {
+        await templates.invalidate(channelID: channel.id)
+        do {
+            try await store.announce(.templates(channelID: channel.id))
+        } catch {
+            logger.warning("could not announce the template change", metadata: ["error": "\(error)"])
         }
     }
 

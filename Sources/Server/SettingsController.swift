@@ -26,7 +26,10 @@ struct SettingsController: Sendable {
         let request = try Self.decode(context.fields)
         let before = channel.settings
         try await webhookCheck.validate(request.webhookURLs ?? [])
+        try await webhookCheck.validate(request.eventSinks ?? [], field: "eventSinks")
         if let urls = request.webhookURLs { channel.settings.webhookURLs = urls }
+        if let sinks = request.eventSinks { channel.settings.eventSinks = sinks }
+        if let batch = request.eventBatch { channel.settings.eventBatch = batch }
         if let on = request.ackNotificationsOn { channel.settings.ackNotificationsOn = on }
         if let viewed = request.ackReadAsViewed { channel.settings.readAckAsViewed = viewed }
         if let guaranteed = request.guaranteedHooks { channel.settings.guaranteedHooks = guaranteed }
@@ -35,9 +38,10 @@ struct SettingsController: Sendable {
         var reply = SettingsReply(channel.settings)
         var update: [String: FieldValue] = [:]
         if before.webhookURLs != channel.settings.webhookURLs { update["webhookUrl"] = reply.webhookUrl.map(FieldValue.string) ?? .null }
+        if before.eventSinks != channel.settings.eventSinks { update["eventSinks"] = .array(channel.settings.eventSinks.map(FieldValue.string)) }
         let flags: [(String, KeyPath<ChannelSettings, Bool>)] = [
             ("ackNotificationsOn", \.ackNotificationsOn), ("ackReadAsViewed", \.readAckAsViewed),
-            ("guaranteedHooks", \.guaranteedHooks), ("rawHooks", \.rawHooks),
+            ("guaranteedHooks", \.guaranteedHooks), ("rawHooks", \.rawHooks), ("eventBatch", \.eventBatch),
         ]
         for (name, flag) in flags where before[keyPath: flag] != channel.settings[keyPath: flag] {
             update[name] = .bool(channel.settings[keyPath: flag])
@@ -75,6 +79,10 @@ struct SettingsReply: Encodable {
     var ackReadAsViewed: Bool
     var guaranteedHooks: Bool
     var rawHooks: Bool
+    /// Beyond 1MSG (added after its fields, which keep their form): the event sinks, always an array.
+    var eventSinks: [String]
+    /// Beyond 1MSG: whether the sinks get CloudEvents batches.
+    var eventBatch: Bool
     /// `POST` only: the fields this request changed, with their new values.
     var update: [String: FieldValue]?
 
@@ -84,6 +92,8 @@ struct SettingsReply: Encodable {
         ackReadAsViewed = settings.readAckAsViewed
         guaranteedHooks = settings.guaranteedHooks
         rawHooks = settings.rawHooks
+        eventSinks = settings.eventSinks
+        eventBatch = settings.eventBatch
     }
 
     static func webhookText(_ urls: [String]) -> String? {
@@ -91,7 +101,7 @@ struct SettingsReply: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case webhookUrl, ackNotificationsOn, ackReadAsViewed, guaranteedHooks, rawHooks, update
+        case webhookUrl, ackNotificationsOn, ackReadAsViewed, guaranteedHooks, rawHooks, eventSinks, eventBatch, update
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -101,6 +111,8 @@ struct SettingsReply: Encodable {
         try container.encode(ackReadAsViewed, forKey: .ackReadAsViewed)
         try container.encode(guaranteedHooks, forKey: .guaranteedHooks)
         try container.encode(rawHooks, forKey: .rawHooks)
+        try container.encode(eventSinks, forKey: .eventSinks)
+        try container.encode(eventBatch, forKey: .eventBatch)
         try container.encodeIfPresent(update, forKey: .update)
     }
 }

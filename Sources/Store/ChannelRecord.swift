@@ -66,12 +66,18 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
     /// Standard Webhooks signing secrets; `nil`, deliveries go unsigned. Set by the operator
     /// (`channel update --webhook-secret`), never shown to 1MSG clients.
     public var webhookSigning: WebhookSigningSecrets?
+    /// Where CloudEvents documents of the channel's messages, statuses and template statuses are pushed (at most 5),
+    /// besides the 1MSG webhook URLs.
+    public var eventSinks: [String]
+    /// The events one Meta webhook delivery produces for one chat go to each sink as one CloudEvents batch
+    /// (`application/cloudevents-batch+json`) instead of one document each.
+    public var eventBatch: Bool
 
     /// Settings; the defaults are those of a new 1MSG channel.
     public init(
         webhookURLs: [String] = [], ackNotificationsOn: Bool = true, readAckAsViewed: Bool = false,
         guaranteedHooks: Bool = true, rawHooks: Bool = false, displayPhoneNumber: String? = nil, metaAppID: String? = nil,
-        webhookSigning: WebhookSigningSecrets? = nil
+        eventSinks: [String] = [], eventBatch: Bool = false, webhookSigning: WebhookSigningSecrets? = nil
     ) {
         self.webhookURLs = webhookURLs
         self.ackNotificationsOn = ackNotificationsOn
@@ -81,6 +87,8 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         self.displayPhoneNumber = displayPhoneNumber
         self.metaAppID = metaAppID
         self.webhookSigning = webhookSigning
+        self.eventSinks = eventSinks
+        self.eventBatch = eventBatch
     }
 
     /// Decodes stored settings; a field missing (written by an older build) takes its default.
@@ -94,5 +102,7 @@ public struct ChannelSettings: Codable, Sendable, Hashable {
         displayPhoneNumber = try container.decodeIfPresent(String.self, forKey: .displayPhoneNumber)
         metaAppID = try container.decodeIfPresent(String.self, forKey: .metaAppID)
         webhookSigning = try container.decodeIfPresent(WebhookSigningSecrets.self, forKey: .webhookSigning)
+        eventSinks = try container.decodeIfPresent([String].self, forKey: .eventSinks) ?? []
+        eventBatch = try container.decodeIfPresent(Bool.self, forKey: .eventBatch) ?? false
     }
 }

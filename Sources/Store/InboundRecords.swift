@@ -1,19 +1,26 @@
 import Foundation
 
-/// An event pushed as Meta sent it (a call or group event), queued only the first time its key is seen on its channel.
+/// An event pushed as Meta sent it (a call or group event, a template status), queued only the first time its key is
+/// seen on its channel.
 public struct KeyedEventCommit: Sendable, Hashable {
     /// The channel the event belongs to.
     public var channelID: String
     /// What makes a delivery of the event the same one again (any length; the store may keep a digest of it).
     public var key: String
-    /// `nil` when the channel has no webhook URL (the key is still remembered).
-    public var event: QueuedEvent?
+    /// One per body (the webhook URLs' and the event sinks'); empty when there is no receiver (the key is still
+    /// remembered).
+    public var events: [QueuedEvent]
 
     /// A keyed event.
-    public init(channelID: String, key: String, event: QueuedEvent?) {
+    public init(channelID: String, key: String, events: [QueuedEvent]) {
         self.channelID = channelID
         self.key = key
-        self.event = event
+        self.events = events
+    }
+
+    /// A keyed event with at most one body.
+    public init(channelID: String, key: String, event: QueuedEvent?) {
+        self.init(channelID: channelID, key: key, events: event.map { [$0] } ?? [])
     }
 }
 

@@ -12,14 +12,41 @@ public struct QueuedEvent: Sendable, Hashable {
     public var body: [UInt8]
     /// One attempt only, no retries (the channel turned `guaranteedHooks` off).
     public var singleAttempt: Bool
+    /// Queued as part of a batch: the batch events of one commit that share channel, URLs, chat and attempts are
+    /// queued, once the commit knows which of them are new, as one entry whose body is the JSON array of their
+    /// bodies (``batched(_:)``).
+    public var batch: Bool
 
     /// An event for every URL in `urls`.
-    public init(channelID: String, urls: [String], chatID: String, body: [UInt8], singleAttempt: Bool = false) {
+    public init(channelID: String, urls: [String], chatID: String, body: [UInt8], singleAttempt: Bool = false, batch: Bool = false) {
         self.channelID = channelID
         self.urls = urls
         self.chatID = chatID
         self.body = body
         self.singleAttempt = singleAttempt
+        self.batch = batch
+    }
+
+    /// The batch events joined per channel, URLs, chat and attempts, in order of first appearance: each group one
+    /// event whose body is `[<body>,<body>,…]` (each body being JSON).
+    public static func batched(_ events: [QueuedEvent]) -> [QueuedEvent] {
+        struct Line: Hashable {
+            var channelID: String
+            var urls: [String]
+            var chatID: String
+            var singleAttempt: Bool
+        }
+        var order: [Line] = []
+        var bodies: [Line: [[UInt8]]] = [:]
+        for event in events {
+            let line = Line(channelID: event.channelID, urls: event.urls, chatID: event.chatID, singleAttempt: event.singleAttempt)
+            if bodies[line] == nil { order.append(line) }
+            bodies[line, default: []].append(event.body)
+        }
+        return order.map { line in
+            let body = Array("[".utf8) + (bodies[line] ?? []).joined(separator: Array(",".utf8)) + Array("]".utf8)
+            return QueuedEvent(channelID: line.channelID, urls: line.urls, chatID: line.chatID, body: body, singleAttempt: line.singleAttempt)
+        }
     }
 }
 
@@ -81,17 +108,23 @@ public struct OutboxEntry: Sendable, Hashable {
 public struct InboundMessageCommit: Sendable, Hashable {
     /// The message for the history.
     public var message: StoredMessage
-    /// Its `messages` event; `nil` when nothing is pushed.
-    public var event: QueuedEvent?
+    /// What is queued when the message is new: its `messages` event for the webhook URLs and its CloudEvent for the
+    /// event sinks (one ``QueuedEvent`` per body); empty when nothing is pushed.
+    public var events: [QueuedEvent]
     /// The message brings the content of a history `media_placeholder` with the same wamid: it replaces the
     /// placeholder, keeping its number (a known wamid of any other type stays as it is).
     public var fillsPlaceholder: Bool
 
-    /// A message and its event.
-    public init(message: StoredMessage, event: QueuedEvent?, fillsPlaceholder: Bool = false) {
+    /// A message and the events queued when it is new.
+    public init(message: StoredMessage, events: [QueuedEvent], fillsPlaceholder: Bool = false) {
         self.message = message
-        self.event = event
+        self.events = events
         self.fillsPlaceholder = fillsPlaceholder
+    }
+
+    /// A message and at most one event.
+    public init(message: StoredMessage, event: QueuedEvent?, fillsPlaceholder: Bool = false) {
+        self.init(message: message, events: event.map { [$0] } ?? [], fillsPlaceholder: fillsPlaceholder)
     }
 }
 
@@ -107,17 +140,23 @@ public struct StatusCommit: Sendable, Hashable {
     public var rank: Int
     /// Meta's status object, as received.
     public var raw: [UInt8]
-    /// `nil` when the channel does not want acks.
-    public var event: QueuedEvent?
+    /// What is queued when the status is new and moves the message forward: its `ack` event (when the channel wants
+    /// acks) and its CloudEvent for the event sinks; empty when nothing is pushed.
+    public var events: [QueuedEvent]
 
-    /// A status and its ack event.
-    public init(channelID: String, messageID: String, status: String, rank: Int, raw: [UInt8], event: QueuedEvent?) {
+    /// A status and the events it queues.
+    public init(channelID: String, messageID: String, status: String, rank: Int, raw: [UInt8], events: [QueuedEvent]) {
         self.channelID = channelID
         self.messageID = messageID
         self.status = status
         self.rank = rank
         self.raw = raw
-        self.event = event
+        self.events = events
+    }
+
+    /// A status and at most one event.
+    public init(channelID: String, messageID: String, status: String, rank: Int, raw: [UInt8], event: QueuedEvent?) {
+        self.init(channelID: channelID, messageID: messageID, status: status, rank: rank, raw: raw, events: event.map { [$0] } ?? [])
     }
 }
 

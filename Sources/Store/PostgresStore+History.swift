@@ -11,26 +11,23 @@ extension PostgresStore {
     @discardableResult
     public func recordMessage(_ message: StoredMessage, events: [QueuedEvent]) async throws -> Int64 {
         try await batchedWrite(channelID: message.channelID) { [self] connection in
-            let added = try await addMessage(message, queueing: events.first, at: message.time, on: connection)
-            if added.inserted {
-                for event in events.dropFirst() { try await enqueue(event, at: message.time, on: connection) }
-            }
-            return added.number
+            try await addMessage(message, queueing: events, at: message.time, on: connection).number
         }
     }
 
-    /// Adds a message to its channel's history with the next number and queues `event` (when the message is new), in
-    /// the caller's transaction and one round trip (``PostgresMigrations/addMessageFunction``); `inserted` is `false`
-    /// (and the number the existing one's) when the channel already has this wamid.
+    /// Adds a message to its channel's history with the next number and queues `events` (when the message is new), in
+    /// the caller's transaction; `inserted` is `false` (and the number the existing one's) when the channel already has
+    /// this wamid. The first event of the message's own channel goes in the same round trip
+    /// (``PostgresMigrations/addMessageFunction``, which queues one body); the others follow it in order.
     ///
     /// The channel's row of `message_counters` is locked first, so that concurrent writers of one channel take
     /// numbers one after the other, and a wamid committed meanwhile by another is seen. The lock is held until the
     /// transaction ends: call this last, right before the commit, where possible.
     func addMessage(
-        _ message: StoredMessage, queueing event: QueuedEvent?, at date: Date, on connection: PostgresConnection
+        _ message: StoredMessage, queueing events: [QueuedEvent], at date: Date, on connection: PostgresConnection
     ) async throws -> (number: Int64, inserted: Bool, queued: Int) {
         // The function queues for the message's own channel only; another channel's event goes in separately.
-        let folded = event.flatMap { $0.channelID == message.channelID ? $0 : nil }
+        let folded = events.first.flatMap { $0.channelID == message.channelID ? $0 : nil }
         let rows = try await connection.query(
             """
             SELECT o_number, o_inserted, o_queued FROM onemsg_bridge_add_message(
@@ -45,7 +42,11 @@ extension PostgresStore {
         guard let row = rows.first else { throw StoreError.database("no message number was assigned") }
         let (number, inserted, queued) = try row.decode((Int64, Bool, Int32).self)
         var queuedCount = Int(queued)
-        if inserted, let event, folded == nil { queuedCount += try await enqueue(event, at: date, on: connection) }
+        if inserted {
+            for event in folded == nil ? events[...] : events.dropFirst() {
+                queuedCount += try await enqueue(event, at: date, on: connection)
+            }
+        }
         return (number, inserted, queuedCount)
     }
 

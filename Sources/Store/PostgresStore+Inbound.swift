@@ -10,6 +10,8 @@ extension PostgresStore {
     public func commitInbound(_ commit: InboundCommit) async throws -> InboundCommitResult {
         try await batchedWrite(channelID: commit.messages.first?.message.channelID ?? "") { [self] connection in
             var result = InboundCommitResult()
+            // Batch events wait for the end of the commit, when it is known which of them are new.
+            var batched: [QueuedEvent] = []
             let unroutable = commit.unroutablePhoneNumberIDs.isEmpty ? nil : commit.unroutablePhoneNumberIDs.joined(separator: ",")
             _ = try await connection.query(
                 """
@@ -22,7 +24,8 @@ extension PostgresStore {
             try await remember(commit.identities, at: commit.receivedAt, on: connection)
             try await apply(commit.businessContacts, on: connection)
             for item in commit.messages {
-                let added = try await addMessage(item.message, queueing: item.event, at: commit.receivedAt, on: connection)
+                let added = try await addMessage(
+                    item.message, queueing: item.events.filter { !$0.batch }, at: commit.receivedAt, on: connection)
                 guard added.inserted else {
                     if item.fillsPlaceholder, try await fillPlaceholder(with: item.message, on: connection) { continue }
                     result.duplicateMessages += 1
@@ -30,6 +33,7 @@ extension PostgresStore {
                 }
                 result.newMessages += 1
                 result.queuedDeliveries += added.queued
+                batched += item.events.filter(\.batch)
             }
             for status in commit.statuses {
                 guard let highest = try await insertStatus(status, at: commit.receivedAt, on: connection) else {
@@ -38,8 +42,12 @@ extension PostgresStore {
                 }
                 result.newStatuses += 1
                 // Acks never go backwards: a late "delivered" after "read" is kept for /hookInfo only.
-                if status.rank > highest, let event = status.event {
-                    result.queuedDeliveries += try await enqueue(event, at: commit.receivedAt, on: connection)
+                for event in status.events where status.rank > highest {
+                    if event.batch {
+                        batched.append(event)
+                    } else {
+                        result.queuedDeliveries += try await enqueue(event, at: commit.receivedAt, on: connection)
+                    }
                 }
             }
             for event in commit.rawEvents {
@@ -51,9 +59,16 @@ extension PostgresStore {
                     continue
                 }
                 result.newKeyedEvents += 1
-                if let event = keyed.event {
-                    result.queuedDeliveries += try await enqueue(event, at: commit.receivedAt, on: connection)
+                for event in keyed.events {
+                    if event.batch {
+                        batched.append(event)
+                    } else {
+                        result.queuedDeliveries += try await enqueue(event, at: commit.receivedAt, on: connection)
+                    }
                 }
+            }
+            for event in QueuedEvent.batched(batched) {
+                result.queuedDeliveries += try await enqueue(event, at: commit.receivedAt, on: connection)
             }
             // After the messages, as in the SQLite store: a message of this payload under the previous id follows too.
             try await follow(commit.userIDChanges, on: connection)

@@ -111,6 +111,17 @@ extension SQLiteStore {
     public func commitInbound(_ commit: InboundCommit) async throws -> InboundCommitResult {
         try await write { db in
             var result = InboundCommitResult()
+            // Batch events wait for the end of the commit, when it is known which of them are new.
+            var batched: [QueuedEvent] = []
+            func queue(_ events: [QueuedEvent]) throws {
+                for event in events {
+                    if event.batch {
+                        batched.append(event)
+                    } else {
+                        result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
+                    }
+                }
+            }
             try InboundPayloadRow(
                 receivedAt: commit.receivedAt, body: commit.payload, unroutablePhoneNumberIDs: commit.unroutablePhoneNumberIDs
             ).insert(db)
@@ -121,9 +132,7 @@ extension SQLiteStore {
                     continue
                 }
                 result.newMessages += 1
-                if let event = item.event {
-                    result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
-                }
+                try queue(item.events)
             }
             for status in commit.statuses {
                 let highest = try MessageStatusRow.highestRank(channelID: status.channelID, messageID: status.messageID, db: db)
@@ -134,9 +143,7 @@ extension SQLiteStore {
                 }
                 result.newStatuses += 1
                 // Acks never go backwards: a late "delivered" after "read" is kept for /hookInfo only.
-                if status.rank > highest, let event = status.event {
-                    result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
-                }
+                if status.rank > highest { try queue(status.events) }
             }
             for event in commit.rawEvents {
                 result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
@@ -147,9 +154,10 @@ extension SQLiteStore {
                     continue
                 }
                 result.newKeyedEvents += 1
-                if let event = keyed.event {
-                    result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
-                }
+                try queue(keyed.events)
+            }
+            for event in QueuedEvent.batched(batched) {
+                result.queuedDeliveries += try OutboxRow.enqueue(event, at: commit.receivedAt, db: db)
             }
             try CustomerIdentityRow.remember(commit.identities, at: commit.receivedAt, db: db)
             try CustomerIdentityRow.follow(commit.userIDChanges, db: db)

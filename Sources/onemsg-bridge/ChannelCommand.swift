@@ -31,6 +31,14 @@ struct ChannelCommand: AsyncParsableCommand {
         }
     }
 
+    /// At most 5 http(s) URLs for `option` (`--webhook-url`, `--event-sink`).
+    static func validateURLs(_ urls: [String], option: String) throws {
+        guard urls.count <= 5 else { throw ValidationError("at most 5 \(option) values") }
+        for url in urls where !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            throw ValidationError("\(option) must be an http(s) URL: \(url)")
+        }
+    }
+
     /// Shows only the last 4 characters of a secret.
     static func masked(_ secret: String) -> String {
         secret.count > 4 ? "…" + secret.suffix(4) : "****"
@@ -47,6 +55,7 @@ struct ChannelCommand: AsyncParsableCommand {
         @Option(help: "Meta app secret (verifies webhook signatures).") var appSecret: String
         @Option(help: "Verify token for Meta's webhook handshake.") var verifyToken: String
         @Option(help: "Client webhook URL for messages and acks (repeatable, at most 5).") var webhookUrl: [String] = []
+        @Option(help: "Event sink URL receiving CloudEvents (repeatable, at most 5).") var eventSink: [String] = []
         @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
         @Flag(help: "Give the channel a webhook signing secret, printed once (Standard Webhooks signatures).") var webhookSecret = false
         @OptionGroup var database: DatabaseOptions
@@ -54,6 +63,7 @@ struct ChannelCommand: AsyncParsableCommand {
 
         func validate() throws {
             try ChannelCommand.validateAppID(appId)
+            try ChannelCommand.validateURLs(eventSink, option: "--event-sink")
             guard id.range(of: "^[A-Za-z0-9_-]{1,64}$", options: .regularExpression) != nil else {
                 throw ValidationError("--id must be 1 to 64 letters, digits, '-' or '_'")
             }
@@ -71,6 +81,7 @@ struct ChannelCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await webhookAddresses.check(webhookUrl)
+            try await webhookAddresses.check(eventSink, option: "--event-sink")
             try await ChannelCommand.withStore(database) { store in try await run(on: store) }
         }
 
@@ -81,7 +92,8 @@ struct ChannelCommand: AsyncParsableCommand {
                 id: id, tokenHash: ChannelToken.hash(token), phoneNumberID: phoneNumberId, wabaID: wabaId,
                 accessToken: accessToken, appSecret: appSecret, verifyToken: verifyToken,
                 settings: ChannelSettings(
-                    webhookURLs: webhookUrl, metaAppID: appId, webhookSigning: signingSecret.map { WebhookSigningSecrets(current: $0) }))
+                    webhookURLs: webhookUrl, metaAppID: appId, eventSinks: eventSink,
+                    webhookSigning: signingSecret.map { WebhookSigningSecrets(current: $0) }))
             do {
                 try await store.addChannel(channel)
             } catch let error as StoreError {
@@ -111,13 +123,15 @@ struct ChannelCommand: AsyncParsableCommand {
                 print("No channels. Add one with: onemsg-bridge channel add --id ID …")
                 return
             }
-            print(["id", "phone_number_id", "waba_id", "app_id", "access_token", "app_secret", "webhook_urls", "signed"].joined(separator: "\t"))
+            print(
+                ["id", "phone_number_id", "waba_id", "app_id", "access_token", "app_secret", "webhook_urls", "event_sinks", "signed"]
+                    .joined(separator: "\t"))
             for channel in channels {
                 print(
                     [
                         channel.id, channel.phoneNumberID, channel.wabaID, channel.settings.metaAppID ?? "-", masked(channel.accessToken),
                         masked(channel.appSecret), String(channel.settings.webhookURLs.count),
-                        channel.settings.webhookSigning == nil ? "no" : "yes",
+                        String(channel.settings.eventSinks.count), channel.settings.webhookSigning == nil ? "no" : "yes",
                     ].joined(separator: "\t"))
             }
         }
@@ -125,13 +139,18 @@ struct ChannelCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change a channel's Meta credentials, app id, client webhook URLs or signing secret; options not given stay as they are.")
+            abstract:
+                "Change a channel's Meta credentials, app id, client webhook URLs, event sinks or signing secret; options not given stay as they are."
+        )
         @Option(help: "Channel id.") var id: String
         @Option(help: "New Meta access token.") var accessToken: String?
         @Option(help: "New Meta app secret.") var appSecret: String?
         @Option(help: "New verify token.") var verifyToken: String?
         @Option(help: "Client webhook URL (repeatable, at most 5); replaces the list.") var webhookUrl: [String] = []
         @Flag(help: "Remove every client webhook URL.") var clearWebhooks = false
+        @Option(help: "Event sink URL receiving CloudEvents (repeatable, at most 5); replaces the list.") var eventSink: [String] = []
+        @Flag(help: "Remove every event sink.") var clearEventSinks = false
+        @Option(help: "Send each delivery's events per chat to the sinks as one CloudEvents batch: on or off.") var eventBatch: Switch?
         @Option(help: "Meta app id, needed to upload profile pictures and template header examples.") var appId: String?
         @Flag(
             help: """
@@ -151,10 +170,13 @@ struct ChannelCommand: AsyncParsableCommand {
                 throw ValidationError("--webhook-url must be an http(s) URL: \(url)")
             }
             if clearWebhooks, !webhookUrl.isEmpty { throw ValidationError("--clear-webhooks and --webhook-url exclude each other") }
+            try ChannelCommand.validateURLs(eventSink, option: "--event-sink")
+            if clearEventSinks, !eventSink.isEmpty { throw ValidationError("--clear-event-sinks and --event-sink exclude each other") }
         }
 
         func run() async throws {
             try await webhookAddresses.check(webhookUrl)
+            try await webhookAddresses.check(eventSink, option: "--event-sink")
             try await ChannelCommand.withStore(database) { store in try await run(on: store) }
         }
 
@@ -163,8 +185,12 @@ struct ChannelCommand: AsyncParsableCommand {
                 throw CommandFailure("channel update: no channel with id \"\(id)\"")
             }
             let newSecret = webhookSecret ? WebhookSigningSecrets.generateSecret() : nil
-            if !webhookUrl.isEmpty || clearWebhooks || appId != nil || newSecret != nil || removeWebhookSecret {
+            let sinksChange = !eventSink.isEmpty || clearEventSinks
+            let signingChange = newSecret != nil || removeWebhookSecret
+            if !webhookUrl.isEmpty || clearWebhooks || appId != nil || sinksChange || eventBatch != nil || signingChange {
                 if !webhookUrl.isEmpty || clearWebhooks { channel.settings.webhookURLs = webhookUrl }
+                if sinksChange { channel.settings.eventSinks = eventSink }
+                if let eventBatch { channel.settings.eventBatch = eventBatch == .on }
                 if let appId { channel.settings.metaAppID = appId }
                 if let newSecret {
                     channel.settings.webhookSigning =
@@ -234,6 +260,11 @@ struct ChannelCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// An `on|off` option value.
+enum Switch: String, ExpressibleByArgument, CaseIterable {
+    case on, off
 }
 
 extension ChannelCommand.List {

@@ -50,8 +50,8 @@ struct CoexistencePolicyTests {
         let keyed = try #require(commit.keyedEvents.first)
         #expect(commit.keyedEvents.count == 1)
         #expect(keyed.channelID == "alpha" && keyed.key.hasPrefix("\(type):\(member):"))
-        #expect(keyed.event?.chatID == chat)
-        let body = try Self.body(keyed.event)
+        #expect(keyed.events.first?.chatID == chat)
+        let body = try Self.body(keyed.events.first)
         #expect(body["instanceId"] as? String == "alpha")
         #expect(body["type"] as? String == type)
         #expect((body[member] as? [Any])?.count == 1)
@@ -64,23 +64,23 @@ struct CoexistencePolicyTests {
         let again = try InboundPolicyTests.commit(Self.payload("group-participants-update"), channel: Self.channel())
         #expect(first.keyedEvents.map(\.key) == again.keyedEvents.map(\.key))
         #expect(Set(first.keyedEvents.map(\.key)).count == 2)
-        #expect(first.keyedEvents.compactMap(\.event?.chatID).count == 2)
+        #expect(first.keyedEvents.compactMap(\.events.first?.chatID).count == 2)
     }
 
     @Test("without a webhook URL the keys are kept but nothing is queued; guaranteedHooks off → one attempt")
     func settings() throws {
         let quiet = try InboundPolicyTests.commit(Self.payload("calls-connect"), channel: Self.channel(.init()))
-        #expect(quiet.keyedEvents.count == 1 && quiet.keyedEvents[0].event == nil)
+        #expect(quiet.keyedEvents.count == 1 && quiet.keyedEvents[0].events.isEmpty)
         let once = try InboundPolicyTests.commit(
             Self.payload("calls-connect"), channel: Self.channel(.init(webhookURLs: [InboundPolicyTests.hook], guaranteedHooks: false)))
-        #expect(once.keyedEvents.first?.event?.singleAttempt == true)
+        #expect(once.keyedEvents.first?.events.first?.singleAttempt == true)
     }
 
     @Test("history messages are kept for GET /messages without an event, and may fill a media placeholder")
     func history() throws {
         let commit = try InboundPolicyTests.commit(Self.payload("history-threads"), channel: Self.channel())
         #expect(commit.messages.count == 4)
-        #expect(commit.messages.allSatisfy { $0.event == nil && $0.fillsPlaceholder })
+        #expect(commit.messages.allSatisfy { $0.events.isEmpty && $0.fillsPlaceholder })
         #expect(commit.messages.map(\.message.chatID) == ["16505551234@c.us", "16505551234@c.us", "16505551234@c.us", "12125557890@c.us"])
         #expect(commit.messages.map(\.message.fromMe) == [true, true, false, true])
         #expect(commit.messages.map(\.message.time.timeIntervalSince1970) == [1_739_230_955, 1_739_230_970, 1_739_230_971, 1_739_230_980])

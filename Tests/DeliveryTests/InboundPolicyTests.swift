@@ -84,14 +84,14 @@ struct InboundPolicyTests {
         #expect(commit.unroutablePhoneNumberIDs.isEmpty)
         #expect(commit.messages.count == (row.message ? 1 : 0), "the history keeps every message")
         #expect(commit.statuses.count == (row.status == nil ? 0 : 1), "every status is kept for /hookInfo and statistics")
-        #expect(commit.messages.compactMap(\.event).count == (row.pushesMessage ? 1 : 0))
-        if let message = commit.messages.first?.event {
+        #expect(commit.messages.flatMap(\.events).count == (row.pushesMessage ? 1 : 0))
+        if let message = commit.messages.first?.events.first {
             let item = try #require((Self.json(message)["messages"] as? [[String: Any]])?.first)
             #expect(item["chatId"] as? String == "12020721369@c.us")
             #expect(message.urls == [Self.hook])
             #expect(message.singleAttempt == row.singleAttempt)
         }
-        let ack = commit.statuses.first?.event
+        let ack = commit.statuses.first?.events.first
         #expect((ack != nil) == (row.pushedAck != nil))
         if let pushedAck = row.pushedAck {
             let item = try #require((Self.json(ack)["ack"] as? [[String: Any]])?.first)
@@ -147,7 +147,7 @@ struct InboundPolicyTests {
         let stored = try #require(commit.messages.first)
         let item = try JSONDecoder().decode(MessageEvent.self, from: Data(try #require(stored.message.event)))
         let whole = try ClientEvents.encoder.encode(MessagesWebhook(instanceId: "alpha", messages: [item]))
-        #expect(stored.event?.body == Array(whole))
-        #expect(stored.event?.urls == [Self.hook])
+        #expect(stored.events.first?.body == Array(whole))
+        #expect(stored.events.first?.urls == [Self.hook])
     }
 }

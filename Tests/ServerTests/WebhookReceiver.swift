@@ -24,6 +24,8 @@ final class WebhookReceiver: Sendable {
     var delivered: [String] { state.withLock { $0.bodies } }
     /// The headers of each body in ``delivered``.
     var deliveredHeaders: [HTTPFields] { state.withLock { $0.headers } }
+    /// The `Content-Type` of each body answered 200, in arrival order.
+    var contentTypes: [String] { deliveredHeaders.map { $0[.contentType] ?? "" } }
     /// From now on every POST is answered `status` (a receiver that is down), or, with `nil`, as before.
     func fail(with status: HTTPResponse.Status?) {
         state.withLock { $0.failing = status }

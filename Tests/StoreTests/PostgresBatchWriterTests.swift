@@ -51,7 +51,7 @@ struct PostgresBatchWriterTests {
                     do {
                         _ = try await store.batchedWrite(channelID: "alpha") { connection in
                             if index == 30 { _ = try await connection.query("SELECT 1 / 0", logger: store.queryLogger).collect() }
-                            return try await store.addMessage(Fixtures.message(id), queueing: nil, at: Date(), on: connection).number
+                            return try await store.addMessage(Fixtures.message(id), queueing: [], at: Date(), on: connection).number
                         }
                         return (id, true)
                     } catch {
