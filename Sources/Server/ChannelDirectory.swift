@@ -61,10 +61,20 @@ final class ChannelDirectory: Sendable {
         try await (fresh ? reload() : current()).channels
     }
 
-    /// Stores a channel's new settings; this process sees them from its next request on.
-    func updateSettings(of channelID: String, to settings: ChannelSettings) async throws {
-        defer { invalidate() }
-        try await BridgeError.storing { try await self.store.updateSettings(channelID: channelID, settings: settings) }
+    /// Applies `change` to the channel's settings as stored now, not as the snapshot has them: an operator's change
+    /// (a signing secret, event sinks) made within the snapshot's freshness is kept, not written back over. Stores the
+    /// result when it differs; this process sees it from its next request on. `nil` when the channel is gone.
+    func updateSettings(
+        of channelID: String, _ change: (inout ChannelSettings) -> Void
+    ) async throws -> (before: ChannelSettings, after: ChannelSettings)? {
+        guard let stored = try await BridgeError.storing({ try await self.store.channel(id: channelID) }) else { return nil }
+        var settings = stored.settings
+        change(&settings)
+        if settings != stored.settings {
+            defer { invalidate() }
+            try await BridgeError.storing { try await self.store.updateSettings(channelID: channelID, settings: settings) }
+        }
+        return (stored.settings, settings)
     }
 
     /// Drops the snapshot: a channel changed.

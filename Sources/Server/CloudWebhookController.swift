@@ -125,11 +125,10 @@ struct CloudWebhookController: Sendable {
     private func learnDisplayNumbers(payload: CloudWebhookPayload, channels: [String: ChannelRecord], logger: Logger) async {
         for metadata in payload.entry.flatMap(\.changes).compactMap(\.value.metadata) {
             guard let number = metadata.displayPhoneNumber?.filter(\.isNumber), !number.isEmpty,
-                var channel = channels[metadata.phoneNumberID], channel.settings.displayPhoneNumber != number
+                let channel = channels[metadata.phoneNumberID], channel.settings.displayPhoneNumber != number
             else { continue }
-            channel.settings.displayPhoneNumber = number
             do {
-                try await self.channels.updateSettings(of: channel.id, to: channel.settings)
+                _ = try await self.channels.updateSettings(of: channel.id) { $0.displayPhoneNumber = number }
             } catch {
                 logger.warning("could not store the display number", metadata: ["error": "\(error)"])
             }

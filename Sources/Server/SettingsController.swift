@@ -22,44 +22,41 @@ struct SettingsController: Sendable {
     }
 
     func updateSettings(context: OneMsgRequestContext) async throws -> Response {
-        var channel = context.channel
         let request = try Self.decode(context.fields)
-        let before = channel.settings
         try await webhookCheck.validate(request.webhookURLs ?? [])
         try await webhookCheck.validate(request.eventSinks ?? [], field: "eventSinks")
-        if let urls = request.webhookURLs { channel.settings.webhookURLs = urls }
-        if let sinks = request.eventSinks { channel.settings.eventSinks = sinks }
-        if let batch = request.eventBatch { channel.settings.eventBatch = batch }
-        if let on = request.ackNotificationsOn { channel.settings.ackNotificationsOn = on }
-        if let viewed = request.ackReadAsViewed { channel.settings.readAckAsViewed = viewed }
-        if let guaranteed = request.guaranteedHooks { channel.settings.guaranteedHooks = guaranteed }
-        if let raw = request.rawHooks { channel.settings.rawHooks = raw }
-        try await save(channel)
-        var reply = SettingsReply(channel.settings)
+        let (before, after) = try await save(context.channel) { settings in
+            if let urls = request.webhookURLs { settings.webhookURLs = urls }
+            if let sinks = request.eventSinks { settings.eventSinks = sinks }
+            if let batch = request.eventBatch { settings.eventBatch = batch }
+            if let on = request.ackNotificationsOn { settings.ackNotificationsOn = on }
+            if let viewed = request.ackReadAsViewed { settings.readAckAsViewed = viewed }
+            if let guaranteed = request.guaranteedHooks { settings.guaranteedHooks = guaranteed }
+            if let raw = request.rawHooks { settings.rawHooks = raw }
+        }
+        var reply = SettingsReply(after)
         var update: [String: FieldValue] = [:]
-        if before.webhookURLs != channel.settings.webhookURLs { update["webhookUrl"] = reply.webhookUrl.map(FieldValue.string) ?? .null }
-        if before.eventSinks != channel.settings.eventSinks { update["eventSinks"] = .array(channel.settings.eventSinks.map(FieldValue.string)) }
+        if before.webhookURLs != after.webhookURLs { update["webhookUrl"] = reply.webhookUrl.map(FieldValue.string) ?? .null }
+        if before.eventSinks != after.eventSinks { update["eventSinks"] = .array(after.eventSinks.map(FieldValue.string)) }
         let flags: [(String, KeyPath<ChannelSettings, Bool>)] = [
             ("ackNotificationsOn", \.ackNotificationsOn), ("ackReadAsViewed", \.readAckAsViewed),
             ("guaranteedHooks", \.guaranteedHooks), ("rawHooks", \.rawHooks), ("eventBatch", \.eventBatch),
         ]
-        for (name, flag) in flags where before[keyPath: flag] != channel.settings[keyPath: flag] {
-            update[name] = .bool(channel.settings[keyPath: flag])
+        for (name, flag) in flags where before[keyPath: flag] != after[keyPath: flag] {
+            update[name] = .bool(after[keyPath: flag])
         }
         reply.update = update
         return try BridgeJSON.response(reply)
     }
 
     func setWebhook(context: OneMsgRequestContext) async throws -> Response {
-        var channel = context.channel
         let request = try Self.decode(context.fields)
         guard let urls = request.webhookURLs else {
             throw BridgeError.invalid(ValidationError([FieldProblem(field: "webhookUrl", rule: "is required (\"\" clears the list)")]))
         }
         try await webhookCheck.validate(urls)
-        let changed = urls != channel.settings.webhookURLs
-        channel.settings.webhookURLs = urls
-        if changed { try await save(channel) }
+        let (before, _) = try await save(context.channel) { $0.webhookURLs = urls }
+        let changed = urls != before.webhookURLs
         return try BridgeJSON.response(SetWebhookReply(set: changed, message: urls.joined(separator: ",")))
     }
 
@@ -67,8 +64,15 @@ struct SettingsController: Sendable {
         try BridgeError.validating { try SettingsRequest.decode(from: fields) }
     }
 
-    private func save(_ channel: ChannelRecord) async throws {
-        try await channels.updateSettings(of: channel.id, to: channel.settings)
+    /// Changes the channel's stored settings; the channel was removed since the request was authenticated: 401, as
+    /// its token is no longer any channel's.
+    private func save(
+        _ channel: ChannelRecord, _ change: (inout ChannelSettings) -> Void
+    ) async throws -> (before: ChannelSettings, after: ChannelSettings) {
+        guard let changed = try await channels.updateSettings(of: channel.id, change) else {
+            throw BridgeError.wrongToken(token: nil, channelID: channel.id)
+        }
+        return changed
     }
 }
 

@@ -37,9 +37,25 @@ struct ChannelDirectoryTests {
     func ownChangesApplyAtOnce() async throws {
         var settings = try #require(try await directory.channel(id: "alpha")).settings
         settings.ackNotificationsOn = !settings.ackNotificationsOn
-        try await directory.updateSettings(of: "alpha", to: settings)
+        let changed = try await directory.updateSettings(of: "alpha") { $0.ackNotificationsOn = settings.ackNotificationsOn }
+        #expect(changed?.after == settings && changed?.before.ackNotificationsOn == !settings.ackNotificationsOn)
         #expect(try await directory.channel(id: "alpha")?.settings == settings)
         #expect(try await store.channel(id: "alpha")?.settings == settings)
+        #expect(try await directory.updateSettings(of: "nobody") { $0.rawHooks = true } == nil)
+    }
+
+    @Test("a settings change applies to the stored settings, so an operator's change the snapshot does not show yet stays")
+    func changesApplyToTheStoredSettings() async throws {
+        _ = try await directory.channel(id: "alpha")  // the snapshot holds the settings from before the operator's change
+        var byOperator = try #require(try await store.channel(id: "alpha")).settings
+        byOperator.webhookSigning = WebhookSigningSecrets(current: WebhookSigningSecrets.generateSecret())
+        byOperator.eventSinks = ["https://sink.example/events"]
+        try await store.updateSettings(channelID: "alpha", settings: byOperator)
+
+        _ = try await directory.updateSettings(of: "alpha") { $0.rawHooks = true }
+        let stored = try #require(try await store.channel(id: "alpha")).settings
+        #expect(stored.rawHooks)
+        #expect(stored.webhookSigning == byOperator.webhookSigning && stored.eventSinks == byOperator.eventSinks)
     }
 
     @Test("a token rotated by another process works at once and the old one stops with it", arguments: [nil, "alpha"])

@@ -126,3 +126,20 @@ def test_the_documented_example_verifies_a_real_delivery(bridge_binary, wired):
     assert verify(secret, headers, body)
     assert not verify(secret, headers, body + b"x")
     assert not verify(WRONG_SECRET, headers, body)
+
+
+def test_event_sink_deliveries_are_signed_too(bridge_binary, wired):
+    from bridgecheck.bridge import WebhookReceiver
+    bridge, _ = wired
+    sink = WebhookReceiver().start()
+    try:
+        status, reply = bridge.wire().call("POST", "/settings", body={"eventSinks": [sink.url]})
+        assert status == 200, f"POST /settings eventSinks: {status} {reply}"
+        secret = new_secret(bridge_binary, bridge)
+        deliveries = deliveries_until(bridge, sink, lambda headers: signature_count(headers) == 1)
+        headers, body = next((h, b) for h, b in deliveries if "webhook-signature" in h)
+        assert headers["content-type"].startswith("application/cloudevents"), headers
+        standardwebhooks.Webhook(secret).verify(body, headers)
+    finally:
+        bridge.wire().call("POST", "/settings", body={"eventSinks": []})
+        sink.stop()
