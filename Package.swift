@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "onemsg-bridge", targets: ["onemsg-bridge"]),
         // The pure layers, for the fuzz targets in Fuzz/ (a package of their own that depends on this one by path).
+        .library(name: "JSONValue", targets: ["JSONValue"]),
         .library(name: "OneMsg", targets: ["OneMsg"]),
         .library(name: "Cloud", targets: ["Cloud"]),
         .library(name: "Translation", targets: ["Translation"]),

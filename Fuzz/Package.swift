@@ -20,6 +20,14 @@ let package = Package(
             dependencies: [.product(name: "OneMsg", package: "onemsg-bridge")]
         ),
         .executableTarget(
+            name: "FuzzCloudSurface",
+            dependencies: [
+                .product(name: "Cloud", package: "onemsg-bridge"),
+                .product(name: "JSONValue", package: "onemsg-bridge"),
+                .product(name: "Translation", package: "onemsg-bridge"),
+            ]
+        ),
+        .executableTarget(
             name: "FuzzCloudWebhook",
             dependencies: [
                 .product(name: "Cloud", package: "onemsg-bridge"),

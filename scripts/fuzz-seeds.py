@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Seed corpora for scripts/fuzz, made from the repository's fixtures: every 1MSG request of fixtures/{send,account,
 groups} as JSON, as a form and as multipart (FuzzLenientBody's first byte picks the content type, FuzzMultipart's the
-chunk size), and every Meta payload of fixtures/webhooks (FuzzCloudWebhook). Usage: fuzz-seeds.py CORPUS_DIR"""
+chunk size), every Meta payload of fixtures/webhooks (FuzzCloudWebhook) and every Cloud surface request of
+fixtures/cloud-surface (FuzzCloudSurface). Usage: fuzz-seeds.py CORPUS_DIR"""
 import hashlib
 import json
 import sys
@@ -35,6 +36,7 @@ def multipart(fields: dict) -> bytes:
 def main() -> None:
     corpus = Path(sys.argv[1])
     lenient, parts, webhook = corpus / "FuzzLenientBody", corpus / "FuzzMultipart", corpus / "FuzzCloudWebhook"
+    surface = corpus / "FuzzCloudSurface"
     for kind in ("send", "account", "groups"):
         for path in sorted((ROOT / "fixtures" / kind).glob("*.json")):
             request = json.loads(path.read_text()).get("request")
@@ -49,7 +51,11 @@ def main() -> None:
         payload = json.loads(path.read_text()).get("payload")
         if payload is not None:
             write(webhook, json.dumps(payload).encode())
-    for directory in (lenient, parts, webhook):
+    for path in sorted((ROOT / "fixtures" / "cloud-surface").glob("*.json")):
+        request = json.loads(path.read_text()).get("request")
+        if request is not None:
+            write(surface, json.dumps(request).encode())
+    for directory in (lenient, parts, webhook, surface):
         print(f"{directory.name}: {len(list(directory.iterdir()))} inputs in {directory}")
 
 
