@@ -71,16 +71,6 @@ public struct CloudEvent: Sendable, Hashable {
         return document
     }
 
-    /// A batch-mode body (`application/cloudevents-batch+json`): the encoded documents as one JSON array.
-    public static func batch(_ documents: [[UInt8]]) -> [UInt8] {
-        var body = Array("[".utf8)
-        for (index, document) in documents.enumerated() {
-            if index > 0 { body += Array(",".utf8) }
-            body += document
-        }
-        return body + Array("]".utf8)
-    }
-
     /// RFC 3339 in UTC, whole seconds (Meta's timestamps have no fraction).
     static func timestamp(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))

@@ -67,12 +67,14 @@ struct CloudEventTests {
         #expect(data["event"] as? String == "APPROVED" && data["message_template_id"] as? Int == 594_425_479_261_596)
     }
 
-    @Test("a batch is a JSON array of the documents, recognized as a batch")
+    @Test("a batch the store joins is a JSON array of the documents, recognized as a batch")
     func batch() throws {
         let documents = try ["a", "b"].map {
             try CloudEvent(id: $0, kind: .messageRead, channelID: "alpha", subject: "1@c.us", time: Date(), data: Array("{}".utf8)).encoded()
         }
-        let body = CloudEvent.batch(documents)
+        let body = try #require(
+            QueuedEvent.batched(documents.map { QueuedEvent(channelID: "alpha", urls: [Self.sink], chatID: "1@c.us", body: $0, batch: true) }).first
+        ).body
         let array = try #require(try JSONSerialization.jsonObject(with: Data(body)) as? [[String: Any]])
         #expect(array.map { $0["id"] as? String } == ["a", "b"])
         #expect(OutboxBodyFormat(of: body) == .cloudEventBatch)
@@ -102,6 +104,6 @@ struct CloudEventTests {
         #expect(joined.allSatisfy { OutboxBodyFormat(of: $0.body) == .cloudEventBatch && !$0.batch })
         let first = try #require(try JSONSerialization.jsonObject(with: Data(joined[0].body)) as? [[String: Any]])
         #expect(first.map { $0["id"] as? String } == ["a", "c"])
-        #expect(joined[0].body == CloudEvent.batch([try document("a"), try document("c")]))
+        #expect(joined[0].body == Array("[".utf8) + (try document("a")) + Array(",".utf8) + (try document("c")) + Array("]".utf8))
     }
 }
