@@ -91,7 +91,7 @@ struct CloudWebhookController: Sendable {
             throw BridgeError.storeUnavailable
         }
         if result.queuedDeliveries > 0 { signal.notify() }
-        for channel in accounts.values.joined() { await forgetTemplates(of: channel, logger: context.logger) }
+        for channel in accounts.values.joined() { await templates.forget(channelID: channel.id, announcingTo: store, logger: context.logger) }
         metrics.recordInboundEvents(result)
         recordChanges(of: payload, logger: context.logger)
         await learnDisplayNumbers(payload: payload, channels: routed, logger: context.logger)
@@ -132,16 +132,6 @@ struct CloudWebhookController: Sendable {
             } catch {
                 logger.warning("could not store the display number", metadata: ["error": "\(error)"])
             }
-        }
-    }
-
-    /// Drops the channel's cached template list here and on every other instance: Meta changed a template's status.
-    private func forgetTemplates(of channel: ChannelRecord, logger: Logger) async {
-        await templates.invalidate(channelID: channel.id)
-        do {
-            try await store.announce(.templates(channelID: channel.id))
-        } catch {
-            logger.warning("could not announce the template change", metadata: ["error": "\(error)"])
         }
     }
 

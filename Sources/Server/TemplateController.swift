@@ -1,6 +1,7 @@
 import Cloud
 import Foundation
 import Hummingbird
+import Logging
 import OneMsg
 import Store
 import Translation
@@ -42,7 +43,7 @@ struct TemplateController: Sendable {
         let creation = try BridgeError.validating { try TemplateCatalogTranslation.creation(context.fields) }
         let template = creation.withHandles(try await uploader.handles(for: creation.uploads, channel: channel))
         let created = try metrics.upstreamResult("addTemplate", changes: true, await graph.createTemplate(template, channel: channel))
-        await forgetTemplates(of: channel)
+        await catalog.forget(channelID: channel.id, announcingTo: store, logger: context.logger)
         return AddTemplateReply(
             id: created.id, name: template["name"]?.text ?? "", language: template["language"]?.text ?? "",
             category: created.category ?? template["category"]?.text ?? "", status: created.status?.lowercased() ?? "pending")
@@ -52,15 +53,22 @@ struct TemplateController: Sendable {
         let channel = context.channel
         let name = try BridgeError.validating { try TemplateCatalogTranslation.removal(context.fields) }
         _ = try metrics.upstreamResult("removeTemplate", changes: true, await graph.deleteTemplate(named: name, channel: channel))
-        await forgetTemplates(of: channel)
+        await catalog.forget(channelID: channel.id, announcingTo: store, logger: context.logger)
         return .success
     }
 
+}
+
+extension TemplateCatalog {
     /// Drops the channel's cached list here and on every other instance. The change is made at Meta already, so a
-    /// failed announcement only leaves the others' lists stale until their refresh interval ends.
-    private func forgetTemplates(of channel: ChannelRecord) async {
-        await catalog.invalidate(channelID: channel.id)
-        try? await store.announce(.templates(channelID: channel.id))
+    /// failed announcement only leaves the others' lists stale until their refresh interval ends (and is logged).
+    func forget(channelID: String, announcingTo store: any BridgeStore, logger: Logger) async {
+        invalidate(channelID: channelID)
+        do {
+            try await store.announce(.templates(channelID: channelID))
+        } catch {
+            logger.warning("could not announce the template change", metadata: ["error": "\(error)"])
+        }
     }
 }
 
