@@ -28,7 +28,8 @@ extension CloudSurfaceController {
             if problems.isEmpty { problems.append(.init(field: "type", rule: "is required: the file's MIME type (image/jpeg, …)")) }
             throw CloudSurfaceError.invalid(problems)
         }
-        let outcome = await graph.uploadMedia(MediaUpload(file: file, mimeType: mimeType, kind: Self.kind(of: mimeType)), channel: context.channel)
+        let outcome = await graph.uploadMedia(
+            MediaUpload(file: file, mimeType: mimeType, kind: MediaTranslation.kindForMIME(mimeType) ?? .document), channel: context.channel)
         metrics.recordUpstream(operation: "cloud.media.upload", outcome: SendController.outcomeLabel(outcome))
         return try CloudSurfaceJSON.response(outcome.get(orThrow: CloudSurfaceError.init))
     }
@@ -78,15 +79,6 @@ extension CloudSurfaceController {
         return path.objectID
     }
 
-    /// The kind of media a MIME type is, as the upload port takes it.
-    static func kind(of mimeType: String) -> CloudMessage.MediaKind {
-        let lower = mimeType.lowercased()
-        if lower.hasPrefix("image/webp") { return .sticker }
-        if lower.hasPrefix("image/") { return .image }
-        if lower.hasPrefix("video/") { return .video }
-        if lower.hasPrefix("audio/") { return .audio }
-        return .document
-    }
 }
 
 extension Result where Failure == CloudCallFailure {
