@@ -5,10 +5,11 @@ import OneMsg
 /// body as a 1MSG send of that message (text → `chat`, media → its kind with the link or id, template → its name,
 /// contacts → `vcard`, …).
 public enum CloudSurfaceTranslation {
-    /// The send a Cloud `/messages` body stands for, for the history and the echo; `nil` for a read receipt or a
-    /// body ``CloudMessageSchema`` refuses. The body itself goes to Meta as it is, not this copy of it.
+    /// The send a body that ``CloudMessageSchema`` accepted stands for, for the history and the echo (the controller
+    /// checked it before sending; it is not checked again here); `nil` for a read receipt. The body itself goes to
+    /// Meta as it is, not this copy of it.
     public static func sent(_ body: CloudJSON) -> SendOperation.Translated? {
-        guard body["status"] == nil, CloudMessageSchema.problems(in: body).isEmpty else { return nil }
+        guard body["status"] == nil else { return nil }
         let addressee: CloudMessage.Addressee
         let recipient: Recipient
         if case .string(let bsuid)? = body["recipient"] {
