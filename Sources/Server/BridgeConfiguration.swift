@@ -89,8 +89,9 @@ public struct BridgeConfiguration: Sendable {
 }
 
 extension BridgeConfiguration {
-    /// The operations that carry files, limited by ``maxUploadBodyBytes``.
-    static let uploadOperations: Set<String> = ["sendFile", "uploadMedia"]
+    /// The operations that carry files (1MSG operation names, and the Cloud surface's upload), limited by
+    /// ``maxUploadBodyBytes``.
+    static let uploadOperations: Set<String> = ["sendFile", "uploadMedia", "POST /{phone-number-id}/media"]
 
     /// The body limit of `operation`: its own in ``operationBodyLimits``, else ``maxUploadBodyBytes`` for the
     /// operations that carry files, else ``maxBodyBytes``.

@@ -12,9 +12,7 @@ extension CloudSurfaceController {
             throw CloudSurfaceError.unreadable("the body must be multipart/form-data with file, type and messaging_product")
         }
         let operation = "POST /{phone-number-id}/media"
-        let reader = RequestBodyReader(
-            limit: config.operationBodyLimits[operation] ?? config.maxUploadBodyBytes, operation: operation,
-            drainBytes: config.oversizeDrainBytes, readTimeout: config.bodyReadTimeout)
+        let reader = RequestBodyReader(operation: operation, config: config)
         let fields = try await MultipartSpooler.read(request, boundary: boundary, reader: reader)
         defer { FileSpool.remove(fields.files.values) }
         var problems: [CloudMessageSchema.Problem] = []
